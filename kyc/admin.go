@@ -300,3 +300,38 @@ func (s *Service) VerifyAudit(ctx context.Context) (*AuditReport, error) {
 		after = page[len(page)-1].Seq
 	}
 }
+
+// StaffSessionTTL is how long a staff session token lives.
+const StaffSessionTTL = 8 * time.Hour
+
+// IssueStaffSession returns a signed session token for a staff member who just logged in.
+func (s *Service) IssueStaffSession(st *Staff) (string, time.Time) {
+	exp := s.now().Add(StaffSessionTTL).Truncate(time.Second)
+	payload := "staff:" + st.ID + "." + strconv.FormatInt(exp.Unix(), 10)
+	return "kst_" + base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + s.sign(payload), exp
+}
+
+// VerifyStaffSession returns the staff member of a session token, refusing disabled accounts.
+func (s *Service) VerifyStaffSession(ctx context.Context, token string) (*Staff, error) {
+	bad := Errorf(KindUnauthorized, "invalid or expired session")
+	rest, ok := strings.CutPrefix(token, "kst_")
+	if !ok || len(token) > 512 {
+		return nil, bad
+	}
+	enc, mac, ok := strings.Cut(rest, ".")
+	raw, err := base64.RawURLEncoding.DecodeString(enc)
+	if !ok || err != nil || !hmac.Equal([]byte(mac), []byte(s.sign(string(raw)))) {
+		return nil, bad
+	}
+	body, ok := strings.CutPrefix(string(raw), "staff:")
+	id, exp, ok2 := strings.Cut(body, ".")
+	n, err := strconv.ParseInt(exp, 10, 64)
+	if !ok || !ok2 || err != nil || s.now().After(time.Unix(n, 0)) {
+		return nil, bad
+	}
+	st, err := s.store.GetStaff(ctx, id)
+	if KindOf(err) == KindNotFound || (err == nil && st.DisabledAt != nil) {
+		return nil, bad
+	}
+	return st, err
+}

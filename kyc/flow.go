@@ -427,7 +427,7 @@ func (s *Service) Submit(ctx context.Context, actor Actor, applicantID string) (
 		if _, err := s.setStatus(ctx, tx, a, l.Name, Event{Trigger: TrigSubmitted}, func(st *LevelState) { st.SubmissionID = sub.ID }); err != nil {
 			return err
 		}
-		if err := tx.Enqueue(ctx, CheckJob{SubmissionID: sub.ID}, JobOpts{Queue: "checks"}); err != nil {
+		if err := tx.Enqueue(ctx, CheckJob{SubmissionID: sub.ID}, JobOpts{Queue: "checks", MaxAttempts: s.set.CheckRetries}); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, actor, "submission.create", a.ID, sub.ID, map[string]any{"steps": sub.Steps, "level": l.Name})

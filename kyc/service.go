@@ -22,6 +22,7 @@ type Settings struct {
 	TokenTTL           time.Duration
 	PublicURL          string // base of hosted-flow links
 	WebhookRetryWindow time.Duration
+	CheckRetries       int // job attempts before a check that cannot run goes to a reviewer
 }
 
 // Sealer encrypts small secrets (webhook signing secrets) under the master key.
@@ -74,6 +75,9 @@ func NewService(d Deps) (*Service, error) {
 	}
 	if s.MaxFrames < 3 {
 		s.MaxFrames = 3
+	}
+	if s.CheckRetries < 1 {
+		s.CheckRetries = 5
 	}
 	if s.WebhookRetryWindow <= 0 {
 		s.WebhookRetryWindow = 72 * time.Hour
