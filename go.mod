@@ -3,7 +3,6 @@ module github.com/kycd/kycd
 go 1.26.8
 
 require (
-	github.com/adrg/strutil v0.3.1 // indirect
 	github.com/aws/aws-sdk-go-v2 v1.47.7 // indirect
 	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.26 // indirect
 	github.com/aws/aws-sdk-go-v2/config v1.33.15 // indirect
