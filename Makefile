@@ -1,0 +1,56 @@
+# kycd — the two commands: `make run` starts the service on the embedded defaults,
+# `make test` runs the whole test suite (what CI runs).
+SHELL := /bin/bash
+GO ?= go
+STATICCHECK_VERSION := v0.7.0
+GOBIN := $(shell $(GO) env GOPATH)/bin
+
+.PHONY: run setup build test test-short lint fmt-check vet staticcheck bench bench-api eval-quality eval-reading fuzz clean
+
+## run: install what is needed and start kycd on SQLite with local encrypted files in ./data
+run: setup
+	$(GO) run ./cmd/kycd serve
+
+## setup: install system packages and models the project needs (idempotent)
+setup:
+	@bash scripts/setup.sh
+
+build:
+	$(GO) build -o bin/kycd ./cmd/kycd
+
+## test: lint, then every test with the race detector, against SQLite and PostgreSQL
+test: setup lint
+	$(GO) test -race -count=1 -timeout 15m ./...
+
+test-short:
+	$(GO) test -count=1 -short ./...
+
+lint: fmt-check vet staticcheck
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+staticcheck:
+	@test -x $(GOBIN)/staticcheck || GOFLAGS= $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	$(GOBIN)/staticcheck ./...
+
+## bench: Go benchmarks of the hot paths (no timing is asserted anywhere)
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./...
+
+## bench-api: HTTP load on SQLite: reads/s with p50/p99, and submit -> decision latency
+bench-api:
+	$(GO) run ./cmd/kycd-bench
+
+eval-quality:
+	$(GO) run ./cmd/eval-quality
+
+eval-reading:
+	$(GO) run ./cmd/eval-reading
+
+clean:
+	rm -rf bin data
