@@ -71,13 +71,9 @@ func Periodic() []*river.PeriodicJob {
 	}
 }
 
-// Queues returns the queue configuration for a worker process with n workers.
-func Queues(n int) map[string]river.QueueConfig {
-	return map[string]river.QueueConfig{
-		QueueChecks:   {MaxWorkers: max(1, n)},
-		QueueWebhooks: {MaxWorkers: max(1, n)},
-		QueueDefault:  {MaxWorkers: 1},
-	}
+// Queues returns the workers per queue for a worker process with n workers.
+func Queues(n int) map[string]int {
+	return map[string]int{QueueChecks: max(1, n), QueueWebhooks: max(1, n), QueueDefault: 1}
 }
 
 type checkWorker struct {

@@ -335,3 +335,67 @@ func (s *Service) VerifyStaffSession(ctx context.Context, token string) (*Staff,
 	}
 	return st, err
 }
+
+// Rewrapper re-wraps data keys and sealed secrets under the current primary master key.
+type Rewrapper interface {
+	Rewrap(ctx context.Context, ref BlobRef) (BlobRef, error)
+	Sealer
+}
+
+// RewrapAll moves every file's data key and every webhook secret to the primary master key, for
+// key rotation. It returns how many it re-wrapped.
+func (s *Service) RewrapAll(ctx context.Context, rw Rewrapper) (int, error) {
+	n, after := 0, ""
+	for {
+		files, err := s.store.ListAllFiles(ctx, after, 500)
+		if err != nil {
+			return n, err
+		}
+		if len(files) == 0 {
+			break
+		}
+		err = s.store.Update(ctx, func(tx Tx) error {
+			for i := range files {
+				f := &files[i]
+				ref, err := rw.Rewrap(ctx, f.Blob)
+				if err != nil {
+					return fmt.Errorf("file %s: %w", f.ID, err)
+				}
+				if ref != f.Blob {
+					f.Blob = ref
+					if err := tx.UpdateFile(ctx, f); err != nil {
+						return err
+					}
+					n++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+		after = files[len(files)-1].ID
+	}
+	err := s.store.Update(ctx, func(tx Tx) error {
+		eps, err := tx.ListEndpoints(ctx)
+		if err != nil {
+			return err
+		}
+		for i := range eps {
+			ep := &eps[i]
+			secret, err := rw.Unseal(ctx, ep.Secret, ep.ID)
+			if err != nil {
+				return fmt.Errorf("webhook %s: %w", ep.ID, err)
+			}
+			if ep.Secret, err = rw.Seal(ctx, secret, ep.ID); err != nil {
+				return err
+			}
+			if err := tx.UpdateEndpoint(ctx, ep); err != nil {
+				return err
+			}
+			n++
+		}
+		return s.audit(ctx, tx, Actor{Type: ActorSystem, ID: "cli"}, "keys.rotate", "", "", map[string]any{"rewrapped": n})
+	})
+	return n, err
+}

@@ -114,12 +114,12 @@ func (s *Service) RunCheck(ctx context.Context, submissionID string, giveUp bool
 		res = &CheckResult{Findings: []Finding{{Code: CheckUnavailable, Step: sub.Steps[0],
 			Detail: map[string]any{"error": "checks could not run after retries"}}}}
 	}
-	res.Findings = append(res.Findings, s.policyFindings(in)...)
+	res.Findings = append(res.Findings, PolicyFindings(in)...)
 	return s.decide(ctx, sub, current, res, giveUp)
 }
 
-// policyFindings applies the level's document policy to what the applicant chose.
-func (s *Service) policyFindings(in *CheckInput) []Finding {
+// PolicyFindings applies the level's document policy to what the applicant chose.
+func PolicyFindings(in *CheckInput) []Finding {
 	var out []Finding
 	if in.Identity != nil && in.Level != nil {
 		if ok, code := in.Level.AcceptsDocument(in.Identity.DocType, in.Identity.Country); !ok {
@@ -130,50 +130,67 @@ func (s *Service) policyFindings(in *CheckInput) []Finding {
 	return out
 }
 
+// Judgement is the policy's verdict on a set of findings.
+type Judgement struct {
+	Reasons []Reason // every reason, sorted by step, side and code
+	ByStep  map[Step][]Reason
+	Outcome Status
+}
+
+// Judge turns findings into reasons with the level's policy: each code's disposition for the
+// attempt number of its step, applicant messages, and RESUBMISSION_LIMIT_REACHED for a submitted
+// step that failed for a retry on its last allowed attempt. attempts holds the attempt number per
+// step; submitted, the steps of this submission (nil = all). escalated turns SYSTEM into REVIEW:
+// the checks gave up and a human takes over. It is pure: the worker and `kycd check` share it.
+func Judge(pol Policy, findings []Finding, attempts map[Step]int, submitted map[Step]bool, maxAttempts int, escalated bool) Judgement {
+	j := Judgement{ByStep: map[Step][]Reason{}}
+	for _, f := range findings {
+		if f.Step == "" {
+			if e, ok := Lookup(f.Code); ok {
+				f.Step = e.Step
+			}
+		}
+		n := max(1, attempts[f.Step])
+		d := pol.Disposition(f.Code, n)
+		if d == System && escalated {
+			d = Review
+		}
+		r := Explain(f, d)
+		j.ByStep[r.Step] = append(j.ByStep[r.Step], r)
+		j.Reasons = append(j.Reasons, r)
+	}
+	for step, rs := range j.ByStep {
+		n := attempts[step]
+		if (submitted != nil && !submitted[step]) || n < maxAttempts {
+			continue
+		}
+		for _, r := range rs {
+			if r.Disposition == Retry {
+				lim := Explain(Finding{Code: ResubmissionLimitReached, Step: step, Detail: map[string]any{
+					"attempts": n, "max_attempts": maxAttempts}}, pol.Disposition(ResubmissionLimitReached, n))
+				j.ByStep[step] = append(j.ByStep[step], lim)
+				j.Reasons = append(j.Reasons, lim)
+				break
+			}
+		}
+	}
+	sortReasons(j.Reasons)
+	j.Outcome = Outcome(j.Reasons)
+	return j
+}
+
 func (s *Service) decide(ctx context.Context, sub *Submission, current map[Step]*Attempt, res *CheckResult, escalated bool) error {
 	pol := s.policies[sub.Level]
 	submitted := map[Step]bool{}
 	for _, st := range sub.Steps {
 		submitted[st] = true
 	}
-	byStep := map[Step][]Reason{}
-	var reasons []Reason
-	for _, f := range res.Findings {
-		if f.Step == "" {
-			if e, ok := Lookup(f.Code); ok {
-				f.Step = e.Step
-			}
-		}
-		n := 1
-		if at, ok := current[f.Step]; ok {
-			n = at.Number
-		}
-		d := pol.Disposition(f.Code, n)
-		if d == System && escalated {
-			d = Review
-		}
-		r := Explain(f, d)
-		byStep[r.Step] = append(byStep[r.Step], r)
-		reasons = append(reasons, r)
+	numbers := map[Step]int{}
+	for step, at := range current {
+		numbers[step] = at.Number
 	}
-	// A step failed for a retry on its last allowed attempt cannot be retried again.
-	for step, rs := range byStep {
-		at, ok := current[step]
-		if !ok || !submitted[step] || at.Number < s.set.MaxAttemptsPerStep {
-			continue
-		}
-		for _, r := range rs {
-			if r.Disposition == Retry {
-				lim := Explain(Finding{Code: ResubmissionLimitReached, Step: step, Detail: map[string]any{
-					"attempts": at.Number, "max_attempts": s.set.MaxAttemptsPerStep}}, pol.Disposition(ResubmissionLimitReached, at.Number))
-				byStep[step] = append(byStep[step], lim)
-				reasons = append(reasons, lim)
-				break
-			}
-		}
-	}
-	sortReasons(reasons)
-	outcome := Outcome(reasons)
+	j := Judge(pol, res.Findings, numbers, submitted, s.set.MaxAttemptsPerStep, escalated)
+	reasons, byStep, outcome := j.Reasons, j.ByStep, j.Outcome
 	now := s.now()
 	return s.store.Update(ctx, func(tx Tx) error {
 		fresh, err := tx.GetSubmission(ctx, sub.ID)

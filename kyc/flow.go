@@ -381,7 +381,7 @@ func (s *Service) Submit(ctx context.Context, actor Actor, applicantID string) (
 			}
 			at := &Attempt{ID: NewID("att", now), ApplicantID: a.ID, SubmissionID: sub.ID, Step: step,
 				Number: used[step] + 1, Status: AttemptPending, CreatedAt: now}
-			files, ok, err := s.collect(ctx, tx, a, l, step, at)
+			files, ok, err := s.collect(ctx, tx, a, l, step, at, latest[step])
 			if err != nil {
 				return err
 			}
@@ -439,7 +439,7 @@ func (s *Service) Submit(ctx context.Context, actor Actor, applicantID string) (
 }
 
 // collect gathers a step's draft into the attempt: reports false when the step's data is missing.
-func (s *Service) collect(ctx context.Context, tx Tx, a *Applicant, l *Level, step Step, at *Attempt) ([]File, bool, error) {
+func (s *Service) collect(ctx context.Context, tx Tx, a *Applicant, l *Level, step Step, at, prev *Attempt) ([]File, bool, error) {
 	draftFiles := func(side Side) ([]File, error) {
 		return tx.ListFiles(ctx, FileFilter{ApplicantID: a.ID, Step: step, Side: side, Drafts: true})
 	}
@@ -458,17 +458,20 @@ func (s *Service) collect(ctx context.Context, tx Tx, a *Applicant, l *Level, st
 		at.Profile = &p
 		return nil, true, nil
 	case StepIdentity:
+		// The document chosen for this attempt, or else the one of the previous attempt: a
+		// retry usually photographs the same document again.
 		d, err := tx.GetDraft(ctx, a.ID, StepIdentity)
-		if IsNotFound(err) {
-			return nil, false, nil
-		}
-		if err != nil {
+		if err != nil && !IsNotFound(err) {
 			return nil, false, err
 		}
-		if d.Identity == nil {
+		if d != nil && d.Identity != nil {
+			at.Identity = d.Identity
+		} else if prev != nil && prev.Identity != nil {
+			at.Identity = prev.Identity
+		} else {
 			return nil, false, nil
 		}
-		at.Identity = d.Identity
+		d = &Draft{Identity: at.Identity}
 		sides := []Side{SideFront}
 		if d.Identity.DocType.HasBack() {
 			sides = append(sides, SideBack)

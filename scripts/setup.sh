@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 command -v go >/dev/null || { echo "setup: Go is required (https://go.dev/dl)"; exit 1; }
 
 # Debian packages the tests and checks use. Listed here as they are added.
-APT_PACKAGES=()
+APT_PACKAGES=(curl jq)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,0 +1,409 @@
+package cli_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/kycd/kycd/cli"
+)
+
+// TestMain lets the test binary act as the kycd binary: a child started with KYCD_E2E_MAIN=1 runs
+// cli.Main on the arguments after "--", exactly as cmd/kycd does.
+func TestMain(m *testing.M) {
+	if os.Getenv("KYCD_E2E_MAIN") == "1" {
+		args := os.Args[1:]
+		for i, a := range args {
+			if a == "--" {
+				args = args[i+1:]
+				break
+			}
+		}
+		os.Exit(cli.Main(context.Background(), cli.Env{Args: args, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}))
+	}
+	os.Exit(m.Run())
+}
+
+// runMain runs kycd in-process and returns its exit status and output.
+func runMain(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := cli.Main(context.Background(), cli.Env{Args: args, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+		Getenv: func(k string) string { return env[k] }})
+	return code, out.String(), errb.String()
+}
+
+// server is a real kycd process.
+type server struct {
+	cmd  *exec.Cmd
+	addr string
+	mu   sync.Mutex
+	logs bytes.Buffer
+	done chan struct{}
+}
+
+func startServer(t *testing.T, env map[string]string) *server {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "--", "serve")
+	cmd.Env = append(os.Environ(), "KYCD_E2E_MAIN=1", "KYCD_ADDR=127.0.0.1:0", "KYCD_JOBS_POLL_INTERVAL=50ms")
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &server{cmd: cmd, done: make(chan struct{})}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			line := sc.Bytes()
+			s.mu.Lock()
+			s.logs.Write(line)
+			s.logs.WriteByte('\n')
+			s.mu.Unlock()
+			var m struct{ Msg, Addr string }
+			if json.Unmarshal(line, &m) == nil && m.Msg == "listening" {
+				addr <- m.Addr
+			}
+		}
+		_ = cmd.Wait()
+		close(s.done)
+	}()
+	t.Cleanup(func() { s.kill() })
+	select {
+	case s.addr = <-addr:
+	case <-s.done:
+		t.Fatalf("kycd exited before listening:\n%s", s.log())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("kycd did not start:\n%s", s.log())
+	}
+	return s
+}
+
+func (s *server) log() string { s.mu.Lock(); defer s.mu.Unlock(); return s.logs.String() }
+
+func (s *server) kill() {
+	_ = s.cmd.Process.Signal(syscall.SIGKILL)
+	<-s.done
+}
+
+func (s *server) stop(t *testing.T) {
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("kycd did not stop on SIGTERM")
+	}
+}
+
+type client struct {
+	t    *testing.T
+	base string
+}
+
+func (c client) do(method, path, auth string, body io.Reader, ctype string) (int, map[string]any, []byte) {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.base+path, body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", "Bearer "+auth)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	return resp.StatusCode, m, raw
+}
+
+func (c client) json(method, path, auth string, v any, want int) map[string]any {
+	c.t.Helper()
+	b, _ := json.Marshal(v)
+	code, m, raw := c.do(method, path, auth, bytes.NewReader(b), "application/json")
+	if code != want {
+		c.t.Fatalf("%s %s = %d, want %d: %s", method, path, code, want, raw)
+	}
+	return m
+}
+
+func (c client) upload(path, auth string, fields map[string]string, file []byte, want int) map[string]any {
+	c.t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for k, v := range fields {
+		w.WriteField(k, v)
+	}
+	fw, _ := w.CreateFormFile("file", "photo.jpg")
+	fw.Write(file)
+	w.Close()
+	code, m, raw := c.do("POST", path, auth, &b, w.FormDataContentType())
+	if code != want {
+		c.t.Fatalf("POST %s = %d, want %d: %s", path, code, want, raw)
+	}
+	return m
+}
+
+func photo(t *testing.T, w, h, seed int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.RGBA{uint8(x*3 + seed*41), uint8(y*5 + seed*7), uint8((x ^ y) + seed), 255})
+		}
+	}
+	var b bytes.Buffer
+	jpeg.Encode(&b, img, &jpeg.Options{Quality: 85})
+	return b.Bytes()
+}
+
+// applicantThroughSubmit creates an applicant, uploads everything the basic level needs and
+// submits; it returns the applicant id, its token and the uploaded bytes by file id.
+func applicantThroughSubmit(t *testing.T, c client, key, ext string) (string, string, map[string][]byte) {
+	t.Helper()
+	a := c.json("POST", "/v1/applicants", key, map[string]any{"external_id": ext, "level": "basic", "profile": map[string]any{
+		"first_name": "Ada", "last_name": "Testperson", "date_of_birth": "1990-04-01", "nationality": "UTO"}}, 201)
+	id := a["id"].(string)
+	tok := c.json("POST", "/v1/applicants/"+id+"/token", key, nil, 200)["token"].(string)
+	c.json("PUT", "/v1/applicants/"+id+"/identity", tok, map[string]any{"doc_type": "id_card", "country": "DEU"}, 200)
+	files := map[string][]byte{}
+	put := func(path string, fields map[string]string, data []byte) {
+		m := c.upload(path, tok, fields, data, 201)
+		files[m["id"].(string)] = data
+	}
+	put("/v1/applicants/"+id+"/documents/front", nil, photo(t, 640, 400, 1))
+	put("/v1/applicants/"+id+"/documents/back", nil, photo(t, 640, 400, 2))
+	put("/v1/applicants/"+id+"/selfie", nil, photo(t, 480, 640, 3))
+	ch := c.json("POST", "/v1/applicants/"+id+"/liveness/challenge", tok, nil, 201)
+	for i := 0; i < 3; i++ {
+		put("/v1/applicants/"+id+"/liveness/frames", map[string]string{"nonce": ch["nonce"].(string), "index": fmt.Sprint(i),
+			"captured_at": time.Now().UTC().Format(time.RFC3339Nano)}, photo(t, 320, 240, 10+i))
+	}
+	c.json("POST", "/v1/applicants/"+id+"/submit", tok, nil, 202)
+	return id, tok, files
+}
+
+func jobState(t *testing.T, dataDir, kind string) string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dataDir, "kycd.db")+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var state string
+	err = db.QueryRow(`SELECT state FROM river_job WHERE kind = $1 ORDER BY id DESC LIMIT 1`, kind).Scan(&state)
+	if err != nil {
+		return "none: " + err.Error()
+	}
+	return state
+}
+
+// TestKillMidCheck kills a real kycd process with SIGKILL while a check job runs, starts a new one
+// and shows the decision still arrives and every uploaded file is intact.
+func TestKillMidCheck(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts real processes")
+	}
+	dir := t.TempDir()
+	env := map[string]string{"KYCD_DATA_DIR": dir}
+	code, key, errOut := runMain(t, env, "", "apikey", "create", "--name", "e2e")
+	if code != 0 {
+		t.Fatalf("apikey create: %d %s", code, errOut)
+	}
+	key = strings.TrimSpace(key)
+	slow := startServer(t, map[string]string{"KYCD_DATA_DIR": dir, "KYCD_TEST_CHECK_DELAY": "4s",
+		"KYCD_JOBS_JOB_TIMEOUT": "6s", "KYCD_JOBS_RESCUE_AFTER": "7s"})
+	c := client{t, "http://" + slow.addr}
+	id, tok, files := applicantThroughSubmit(t, c, key, "ext-kill")
+	deadline := time.Now().Add(20 * time.Second)
+	for jobState(t, dir, "check_submission") != "running" {
+		if time.Now().After(deadline) {
+			t.Fatalf("check job never ran: %s\n%s", jobState(t, dir, "check_submission"), slow.log())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	slow.kill() // SIGKILL, mid-check: the job stays "running" in the database
+	if st := jobState(t, dir, "check_submission"); st != "running" {
+		t.Fatalf("after kill the job is %q, want running (killed mid-check)", st)
+	}
+	fresh := startServer(t, map[string]string{"KYCD_DATA_DIR": dir, "KYCD_JOBS_JOB_TIMEOUT": "6s", "KYCD_JOBS_RESCUE_AFTER": "7s"})
+	c = client{t, "http://" + fresh.addr}
+	deadline = time.Now().Add(120 * time.Second) // rescue after 7s, found by River's rescuer within ~45s more
+	var status string
+	for {
+		m := c.json("GET", "/v1/applicants/"+id, key, nil, 200)
+		status = m["status"].(string)
+		if status != "pending" || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if status != "approved" {
+		t.Fatalf("after restart the status is %q, want approved\n%s", status, fresh.log())
+	}
+	for fid, want := range files {
+		code, _, body := c.do("GET", "/v1/applicants/"+id+"/files/"+fid, tok, nil, "")
+		if code != 200 || !bytes.Equal(body, want) {
+			t.Fatalf("file %s after crash: %d, %d bytes (want %d)", fid, code, len(body), len(want))
+		}
+	}
+	if strings.Contains(fresh.log()+slow.log(), "Testperson") {
+		t.Fatal("a log line carries the applicant's name")
+	}
+}
+
+// TestAuditVerifyFindsTampering edits one audit row behind kycd's back; `kycd audit verify` names it.
+func TestAuditVerifyFindsTampering(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts real processes")
+	}
+	dir := t.TempDir()
+	env := map[string]string{"KYCD_DATA_DIR": dir}
+	_, key, _ := runMain(t, env, "", "apikey", "create", "--name", "e2e")
+	key = strings.TrimSpace(key)
+	srv := startServer(t, env)
+	c := client{t, "http://" + srv.addr}
+	for i := 0; i < 3; i++ {
+		c.json("POST", "/v1/applicants", key, map[string]any{"external_id": fmt.Sprint("ext-audit-", i), "level": "basic"}, 201)
+	}
+	srv.stop(t)
+	code, out, errOut := runMain(t, env, "", "audit", "verify")
+	if code != 0 || !strings.Contains(out, "intact") {
+		t.Fatalf("verify before tampering: %d %s %s", code, out, errOut)
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "kycd.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Someone with write access to the file drops the guard and rewrites entry 3.
+	for _, q := range []string{`DROP TRIGGER audit_log_no_update`,
+		`UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 3`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	code, out, _ = runMain(t, env, "", "audit", "verify")
+	if code != 3 || !strings.Contains(out, "seq=3 ") {
+		t.Fatalf("verify after tampering: exit %d, %s", code, out)
+	}
+}
+
+func TestCommands(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"KYCD_DATA_DIR": dir, "KYCD_DATABASE_DSN": "postgres://secret@x/y"}
+	if code, _, _ := runMain(t, env, "", "frobnicate"); code != 2 {
+		t.Errorf("unknown command exit %d, want 2", code)
+	}
+	if code, _, _ := runMain(t, env, "", "serve", "--role", "chef"); code != 2 {
+		t.Errorf("bad role exit %d, want 2", code)
+	}
+	code, out, _ := runMain(t, env, "", "config")
+	if code != 0 || strings.Contains(out, "secret@") {
+		t.Errorf("config printed a secret: %s", out)
+	}
+	if code, out, e := runMain(t, env, "", "migrate"); code != 0 || !strings.Contains(out, "applied") {
+		t.Fatalf("migrate: %d %s %s", code, out, e)
+	}
+	if code, out, e := runMain(t, env, "correct horse battery\n", "reviewer", "create", "--email", "admin@kycd.test", "--name", "Admin", "--role", "admin", "--password-stdin"); code != 0 || !strings.Contains(out, "created admin") {
+		t.Fatalf("reviewer create: %d %s %s", code, out, e)
+	}
+	if code, _, _ := runMain(t, env, "short\n", "reviewer", "create", "--email", "b@kycd.test", "--password-stdin"); code != 1 {
+		t.Errorf("short password exit %d, want 1", code)
+	}
+	if code, out, e := runMain(t, env, "", "keys", "rotate"); code != 0 || !strings.Contains(out, "retired 1 old master keys") {
+		t.Fatalf("keys rotate: %d %s %s", code, out, e)
+	}
+}
+
+func TestCheckCommand(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	front := filepath.Join(dir, "front.jpg")
+	tiny := filepath.Join(dir, "tiny.jpg")
+	os.WriteFile(front, photo(t, 640, 400, 1), 0o600)
+	os.WriteFile(tiny, photo(t, 150, 100, 2), 0o600)
+	profile := filepath.Join(dir, "p.json")
+	os.WriteFile(profile, []byte(`{"first_name":"Ada","last_name":"Testperson","date_of_birth":"1990-04-01","nationality":"UTO"}`), 0o600)
+	env := map[string]string{}
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		decision string
+		reason   string
+	}{
+		{"one clean image", []string{"--doc-front", front}, 0, "approved", ""},
+		{"missing back", []string{"--doc-type", "id_card", "--doc-country", "DEU", "--doc-front", front, "--profile", profile}, 0, "action_required", "DOC_SIDE_MISSING"},
+		{"low resolution", []string{"--doc-front", tiny}, 0, "action_required", "IMG_LOW_RESOLUTION"},
+		{"not accepted", []string{"--doc-type", "passport", "--doc-country", "XX"}, 2, "", ""},
+		{"unknown level", []string{"--level", "platinum"}, 2, "", ""},
+		{"missing file", []string{"--doc-front", filepath.Join(dir, "nope.jpg")}, 2, "", ""},
+		{"bad date", []string{"--now", "23/11/2026"}, 2, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := runMain(t, env, "", append([]string{"check"}, tt.args...)...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d: %s", code, tt.code, errOut)
+			}
+			if code != 0 {
+				return
+			}
+			var res struct {
+				Decision string
+				Reasons  []struct {
+					Code      string
+					MessageZH string `json:"message_zh"`
+				}
+				Measurements map[string]map[string]float64
+				TimingsMS    map[string]float64 `json:"timings_ms"`
+			}
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatalf("output is not JSON: %v\n%s", err, out)
+			}
+			if res.Decision != tt.decision {
+				t.Fatalf("decision %s, want %s: %s", res.Decision, tt.decision, out)
+			}
+			if tt.reason != "" && (len(res.Reasons) == 0 || res.Reasons[0].Code != tt.reason || res.Reasons[0].MessageZH == "") {
+				t.Fatalf("reasons %+v, want %s", res.Reasons, tt.reason)
+			}
+			if res.TimingsMS["total"] <= 0 {
+				t.Fatalf("no total timing: %s", out)
+			}
+		})
+	}
+}
