@@ -15,8 +15,9 @@ run: setup
 setup:
 	@bash scripts/setup.sh
 
+## build: bin/kycd and bin/kycd-samples
 build:
-	$(GO) build -o bin/kycd ./cmd/kycd
+	$(GO) build -o bin/ ./cmd/kycd ./cmd/kycd-samples
 
 ## test: lint, then every test with the race detector, against SQLite and PostgreSQL
 test: setup lint

@@ -140,15 +140,45 @@ func (s *Service) duplicateCheck(ctx context.Context, tx Tx, f *File) error {
 			continue
 		}
 		code := FileDuplicateUpload
-		if o.Step == StepIdentity && f.Step == StepIdentity && o.Side != f.Side && o.AttemptID == "" {
+		switch {
+		case o.Step == StepIdentity && f.Step == StepIdentity && o.Side != f.Side && o.AttemptID == "":
 			code = DocSameSideTwice
-		} else if o.Step == f.Step && o.Side == f.Side && o.AttemptID == "" {
-			continue // the same draft again: harmless
+		case o.Step == f.Step && o.Side == f.Side:
+			// The same photo for the same slot is a duplicate only if it is already known to be
+			// bad: re-sending a good back side while redoing the front is fine.
+			bad, err := s.knownBad(ctx, tx, &o)
+			if err != nil {
+				return err
+			}
+			if !bad {
+				continue
+			}
 		}
 		r := Explain(Finding{Code: code, Step: f.Step, Side: f.Side}, Retry)
 		return &Error{Kind: KindInvalid, Code: code, Field: "file", Message: r.Message + " " + r.Hint}
 	}
 	return nil
+}
+
+// knownBad reports whether a stored file had an upload-time reason, or belongs to an attempt with a
+// reason naming its side (a reviewer's step-wide request does not condemn every photo of the step).
+func (s *Service) knownBad(ctx context.Context, tx Tx, f *File) (bool, error) {
+	if len(f.Reasons) > 0 {
+		return true, nil
+	}
+	if f.AttemptID == "" {
+		return false, nil
+	}
+	at, err := tx.GetAttempt(ctx, f.AttemptID)
+	if err != nil {
+		return false, err
+	}
+	for _, r := range at.Reasons {
+		if r.Side != SideNone && r.Side == f.Side {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // storeFile runs the upload checks, encrypts and stores the bytes, and records the file row in
