@@ -111,7 +111,9 @@ func (s *Service) UploadFile(ctx context.Context, actor Actor, applicantID strin
 	if err != nil {
 		return nil, err
 	}
-	return s.storeFile(ctx, actor, a, &Upload{Step: step, Side: side, Data: data}, func(ctx context.Context, tx Tx, f *File) error {
+	var replaced []BlobRef
+	f, err := s.storeFile(ctx, actor, a, &Upload{Step: step, Side: side, Data: data}, func(ctx context.Context, tx Tx, f *File) error {
+		replaced = replaced[:0]
 		// The new draft replaces the previous one for the same slot.
 		old, err := tx.ListFiles(ctx, FileFilter{ApplicantID: a.ID, Step: step, Side: side, Drafts: true})
 		if err != nil {
@@ -122,10 +124,25 @@ func (s *Service) UploadFile(ctx context.Context, actor Actor, applicantID strin
 				if err := tx.DeleteFile(ctx, o.ID); err != nil {
 					return err
 				}
+				replaced = append(replaced, o.Blob)
 			}
 		}
 		return s.duplicateCheck(ctx, tx, f)
 	})
+	if err == nil {
+		s.deleteBlobs(ctx, replaced)
+	}
+	return f, err
+}
+
+// deleteBlobs removes the encrypted files of rows a committed transaction deleted. A failure
+// leaves an unreadable blob behind (its key is gone with the row): it is logged, not returned.
+func (s *Service) deleteBlobs(ctx context.Context, refs []BlobRef) {
+	for _, ref := range refs {
+		if err := s.files.Delete(context.WithoutCancel(ctx), ref); err != nil && !IsNotFound(err) {
+			s.log.Error("could not delete a replaced file", "key", ref.Key, "err", err)
+		}
+	}
 }
 
 // duplicateCheck refuses the same bytes uploaded again for another slot of the applicant, or a file
@@ -259,6 +276,7 @@ func uploadError(u *Upload, res *UploadResult) error {
 // NewChallenge issues a random liveness challenge with a single-use nonce.
 func (s *Service) NewChallenge(ctx context.Context, actor Actor, applicantID string) (*Challenge, error) {
 	var c *Challenge
+	var discarded []BlobRef
 	err := s.store.Update(ctx, func(tx Tx) error {
 		a, _, err := s.draftable(ctx, tx, applicantID, StepLiveness)
 		if err != nil {
@@ -280,10 +298,12 @@ func (s *Service) NewChallenge(ctx context.Context, actor Actor, applicantID str
 		if err != nil {
 			return err
 		}
+		discarded = discarded[:0]
 		for _, o := range old {
 			if err := tx.DeleteFile(ctx, o.ID); err != nil {
 				return err
 			}
+			discarded = append(discarded, o.Blob)
 		}
 		if err := tx.PutDraft(ctx, &Draft{ApplicantID: a.ID, Step: StepLiveness, ChallengeID: c.ID, UpdatedAt: now}); err != nil {
 			return err
@@ -293,7 +313,11 @@ func (s *Service) NewChallenge(ctx context.Context, actor Actor, applicantID str
 		}
 		return s.audit(ctx, tx, actor, "liveness.challenge", a.ID, c.ID, map[string]any{"actions": c.Actions})
 	})
-	return c, err
+	if err != nil {
+		return nil, err
+	}
+	s.deleteBlobs(ctx, discarded)
+	return c, nil
 }
 
 // randomActions picks n in [min, max] distinct actions in random order; turning left and right in
@@ -349,8 +373,10 @@ func (s *Service) UploadFrame(ctx context.Context, actor Actor, applicantID, non
 	if capturedAt.IsZero() {
 		capturedAt = now
 	}
-	return s.storeFile(ctx, actor, a, &Upload{Step: StepLiveness, Side: SideFrame, Data: data, CapturedAt: capturedAt},
+	var replaced []BlobRef
+	f, err := s.storeFile(ctx, actor, a, &Upload{Step: StepLiveness, Side: SideFrame, Data: data, CapturedAt: capturedAt},
 		func(ctx context.Context, tx Tx, f *File) error {
+			replaced = replaced[:0]
 			f.Index = index
 			old, err := tx.ListFiles(ctx, FileFilter{ApplicantID: a.ID, Step: StepLiveness, Drafts: true})
 			if err != nil {
@@ -361,10 +387,15 @@ func (s *Service) UploadFrame(ctx context.Context, actor Actor, applicantID, non
 					if err := tx.DeleteFile(ctx, o.ID); err != nil {
 						return err
 					}
+					replaced = append(replaced, o.Blob)
 				}
 			}
 			return tx.UpdateFile(ctx, f)
 		})
+	if err == nil {
+		s.deleteBlobs(ctx, replaced)
+	}
+	return f, err
 }
 
 // Submit submits every step of the target level that has not passed. The steps must all have
