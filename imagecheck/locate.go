@@ -1,0 +1,766 @@
+package imagecheck
+
+import (
+	"math"
+	"sort"
+)
+
+// Localisation finds the document's outline as the best-supported quadrilateral formed by
+// straight edges. It works on a small copy of the photo (longest side locateSide):
+//
+//  1. colour edges: Sobel on luma and on the two chroma planes (a card on a table of the same
+//     brightness but another colour still has an edge), thinned by non-maximum suppression;
+//  2. a Hough transform in which each edge pixel votes only near its own gradient direction,
+//     whose peaks are candidate lines; the four frame borders are added as "virtual" lines so
+//     a document running out of the frame still closes into a quad;
+//  3. every pair of near-parallel pairs of lines that cross at plausible angles is a candidate
+//     quad, kept if its shape can be a card or a passport page under perspective;
+//  4. each quad is scored by the share of its visible perimeter that lies on edges of the
+//     right orientation (support), and by whether those edges stop at its corners
+//     (termination): a document's border ends at its corners, a floor tile's grout line or a
+//     table's edge runs on. The best score wins; a second good quad that does not overlap it is
+//     a second document.
+const locateSide = 480
+
+// edgeMap holds, per pixel of the localisation image, the edge orientation bin (0..35, 5° each,
+// orientation of the gradient modulo 180°) or -1 where there is no edge.
+type edgeMap struct {
+	w, h int
+	bin  []int8
+}
+
+type houghLine struct {
+	nx, ny, rho float64 // nx·x + ny·y = rho
+	theta       float64 // radians, [0, π)
+	votes       int
+	virtual     bool
+}
+
+// quadCand is a candidate document outline in localisation pixels, corners clockwise.
+type quadCand struct {
+	c           [4][2]float64
+	virtual     [4]bool // side i (corner i to i+1) lies on a frame border
+	support     float64
+	termination float64
+	score       float64
+	area        float64
+}
+
+// edges computes the thinned colour edge map of p.
+func edges(p *planes) *edgeMap {
+	w, h := p.w, p.h
+	em := &edgeMap{w: w, h: h, bin: make([]int8, w*h)}
+	for i := range em.bin {
+		em.bin[i] = -1
+	}
+	if w < 8 || h < 8 {
+		return em
+	}
+	sm := func(v []float32) []float32 { return blur3(v, w, h) }
+	chans := [][]float32{sm(p.Y), sm(p.Cb), sm(p.Cr)}
+	weights := []float32{1, 2, 2}
+	gx := make([]float32, w*h)
+	gy := make([]float32, w*h)
+	mag := make([]float32, w*h)
+	for y := 1; y < h-1; y++ {
+		for x := 1; x < w-1; x++ {
+			i := y*w + x
+			var best float32
+			for c, v := range chans {
+				sx := (v[i-w+1] + 2*v[i+1] + v[i+w+1]) - (v[i-w-1] + 2*v[i-1] + v[i+w-1])
+				sy := (v[i+w-1] + 2*v[i+w] + v[i+w+1]) - (v[i-w-1] + 2*v[i-w] + v[i-w+1])
+				sx, sy = sx*weights[c], sy*weights[c]
+				m := sx*sx + sy*sy
+				if m > best {
+					best, gx[i], gy[i] = m, sx, sy
+				}
+			}
+			mag[i] = float32(math.Sqrt(float64(best)))
+		}
+	}
+	// Threshold relative to the strongest edges (text, document border), so that a dark photo's
+	// weaker edges still count, with a floor above sensor noise.
+	hi := percentile(mag, 0.99)
+	t := float32(math.Max(10, 0.12*float64(hi)))
+	for y := 1; y < h-1; y++ {
+		for x := 1; x < w-1; x++ {
+			i := y*w + x
+			m := mag[i]
+			if m < t {
+				continue
+			}
+			ax, ay := gx[i], gy[i]
+			// Neighbours along the gradient direction, quantised to 45°.
+			var o int
+			absx, absy := abs32(ax), abs32(ay)
+			switch {
+			case absx > 2.414*absy:
+				o = 1
+			case absy > 2.414*absx:
+				o = w
+			case (ax > 0) == (ay > 0):
+				o = w + 1
+			default:
+				o = w - 1
+			}
+			if m < mag[i-o] || m < mag[i+o] {
+				continue
+			}
+			th := math.Atan2(float64(ay), float64(ax))
+			if th < 0 {
+				th += math.Pi
+			}
+			b := int(th / math.Pi * 36)
+			if b >= 36 {
+				b = 0
+			}
+			em.bin[i] = int8(b)
+		}
+	}
+	return em
+}
+
+func abs32(v float32) float32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// blur3 is a 3×3 binomial blur.
+func blur3(v []float32, w, h int) []float32 {
+	tmp := make([]float32, w*h)
+	out := make([]float32, w*h)
+	for y := 0; y < h; y++ {
+		r := v[y*w : y*w+w]
+		t := tmp[y*w : y*w+w]
+		t[0] = (3*r[0] + r[1]) / 4
+		for x := 1; x < w-1; x++ {
+			t[x] = (r[x-1] + 2*r[x] + r[x+1]) / 4
+		}
+		t[w-1] = (r[w-2] + 3*r[w-1]) / 4
+	}
+	for y := 0; y < h; y++ {
+		ym, yp := max(y-1, 0), min(y+1, h-1)
+		for x := 0; x < w; x++ {
+			out[y*w+x] = (tmp[ym*w+x] + 2*tmp[y*w+x] + tmp[yp*w+x]) / 4
+		}
+	}
+	return out
+}
+
+// percentile returns the q-quantile of v (0..1) using a 256-bin histogram over its range.
+func percentile(v []float32, q float64) float32 {
+	if len(v) == 0 {
+		return 0
+	}
+	lo, hi := v[0], v[0]
+	for _, x := range v {
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	if hi <= lo {
+		return lo
+	}
+	var hist [1024]int
+	sc := 1023 / (hi - lo)
+	for _, x := range v {
+		hist[int((x-lo)*sc)]++
+	}
+	target := int(q * float64(len(v)))
+	n := 0
+	for i, c := range hist {
+		n += c
+		if n > target {
+			return lo + float32(i)/sc
+		}
+	}
+	return hi
+}
+
+// houghLines finds the strongest straight edges of em.
+func houghLines(em *edgeMap, maxLines int) []houghLine {
+	w, h := em.w, em.h
+	diag := int(math.Ceil(math.Hypot(float64(w), float64(h))))
+	nr := 2*diag + 1
+	const nt = 180
+	acc := make([]int32, nt*nr)
+	var cosT, sinT [nt]float64
+	for t := 0; t < nt; t++ {
+		a := float64(t) * math.Pi / nt
+		cosT[t], sinT[t] = math.Cos(a), math.Sin(a)
+	}
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			b := em.bin[y*w+x]
+			if b < 0 {
+				continue
+			}
+			c := int(b)*5 + 2 // gradient direction in degrees
+			for d := -4; d <= 4; d++ {
+				t := c + d
+				if t < 0 {
+					t += nt
+				}
+				if t >= nt {
+					t -= nt
+				}
+				r := int(math.Round(float64(x)*cosT[t]+float64(y)*sinT[t])) + diag
+				acc[t*nr+r]++
+			}
+		}
+	}
+	minVotes := int32(max(12, min(w, h)/14))
+	type peak struct {
+		t, r int
+		v    int32
+	}
+	var peaks []peak
+	for t := 0; t < nt; t++ {
+		for r := 1; r < nr-1; r++ {
+			v := acc[t*nr+r]
+			if v < minVotes {
+				continue
+			}
+			isMax := true
+		scan:
+			for dt := -2; dt <= 2; dt++ {
+				tt, rr0 := t+dt, r
+				if tt < 0 { // θ wraps with ρ mirrored
+					tt += nt
+					rr0 = 2*diag - r
+				} else if tt >= nt {
+					tt -= nt
+					rr0 = 2*diag - r
+				}
+				for dr := -3; dr <= 3; dr++ {
+					rr := rr0 + dr
+					if rr < 0 || rr >= nr || (dt == 0 && dr == 0) {
+						continue
+					}
+					u := acc[tt*nr+rr]
+					if u > v || (u == v && (dt < 0 || (dt == 0 && dr < 0))) {
+						isMax = false
+						break scan
+					}
+				}
+			}
+			if isMax {
+				peaks = append(peaks, peak{t, r, v})
+			}
+		}
+	}
+	sort.Slice(peaks, func(i, j int) bool { return peaks[i].v > peaks[j].v })
+	// At most 6 lines per 3° of orientation: a tiled floor or a ruled page would otherwise
+	// fill every slot with its own parallel lines and leave none for a document a few degrees
+	// off its grid.
+	var perBin [60]int
+	kept := peaks[:0]
+	for _, p := range peaks {
+		b := p.t / 3
+		if perBin[b] >= 6 {
+			continue
+		}
+		perBin[b]++
+		kept = append(kept, p)
+		if len(kept) == maxLines {
+			break
+		}
+	}
+	peaks = kept
+	lines := make([]houghLine, 0, len(peaks)+4)
+	for _, p := range peaks {
+		lines = append(lines, houghLine{nx: cosT[p.t], ny: sinT[p.t], rho: float64(p.r - diag),
+			theta: float64(p.t) * math.Pi / nt, votes: int(p.v)})
+	}
+	fw, fh := float64(w), float64(h)
+	lines = append(lines,
+		houghLine{nx: 1, ny: 0, rho: 0, theta: 0, virtual: true},
+		houghLine{nx: 1, ny: 0, rho: fw, theta: 0, virtual: true},
+		houghLine{nx: 0, ny: 1, rho: 0, theta: math.Pi / 2, virtual: true},
+		houghLine{nx: 0, ny: 1, rho: fh, theta: math.Pi / 2, virtual: true})
+	return lines
+}
+
+// meanOrientation averages two line orientations modulo π (179° and 1° average to 0°).
+func meanOrientation(a, b float64) float64 {
+	m := math.Atan2(math.Sin(2*a)+math.Sin(2*b), math.Cos(2*a)+math.Cos(2*b)) / 2
+	if m < 0 {
+		m += math.Pi
+	}
+	return m
+}
+
+func angleDiff(a, b float64) float64 {
+	d := math.Abs(a - b)
+	for d > math.Pi {
+		d -= math.Pi
+	}
+	return math.Min(d, math.Pi-d)
+}
+
+func intersect(a, b houghLine) ([2]float64, bool) {
+	det := a.nx*b.ny - a.ny*b.nx
+	if math.Abs(det) < 1e-6 {
+		return [2]float64{}, false
+	}
+	return [2]float64{(a.rho*b.ny - a.ny*b.rho) / det, (a.nx*b.rho - a.rho*b.nx) / det}, true
+}
+
+// findQuads returns the plausible document outlines in em, best first.
+func findQuads(em *edgeMap, lines []houghLine) []quadCand {
+	w, h := float64(em.w), float64(em.h)
+	type pair struct{ a, b int }
+	var pairs []pair
+	minSep := 0.08 * math.Min(w, h)
+	for i := range lines {
+		for j := i + 1; j < len(lines); j++ {
+			a, b := lines[i], lines[j]
+			if a.virtual && b.virtual {
+				continue
+			}
+			if angleDiff(a.theta, b.theta) > 20*math.Pi/180 {
+				continue
+			}
+			// Separation measured through the frame's centre.
+			cx, cy := w/2, h/2
+			if math.Abs((a.nx*cx+a.ny*cy-a.rho)-(b.nx*cx+b.ny*cy-b.rho)*sign(a.nx*b.nx+a.ny*b.ny)) < minSep {
+				continue
+			}
+			pairs = append(pairs, pair{i, j})
+		}
+	}
+	var cands []quadCand
+	for pi := range pairs {
+		for pj := pi + 1; pj < len(pairs); pj++ {
+			P, Q := pairs[pi], pairs[pj]
+			if P.a == Q.a || P.a == Q.b || P.b == Q.a || P.b == Q.b {
+				continue
+			}
+			la, lb, lc, ld := lines[P.a], lines[P.b], lines[Q.a], lines[Q.b]
+			d := angleDiff(meanOrientation(la.theta, lb.theta), meanOrientation(lc.theta, ld.theta))
+			if d < 60*math.Pi/180 {
+				continue
+			}
+			nv := 0
+			for _, l := range []houghLine{la, lb, lc, ld} {
+				if l.virtual {
+					nv++
+				}
+			}
+			if nv > 2 {
+				continue
+			}
+			q, ok := makeQuad(la, lc, lb, ld)
+			if !ok {
+				continue
+			}
+			if !plausible(&q, w, h) {
+				continue
+			}
+			cands = append(cands, q)
+		}
+	}
+	// Coarse score for all, full score for the best few.
+	for i := range cands {
+		scoreQuad(em, &cands[i], 4)
+	}
+	sort.Slice(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	if len(cands) > 30 {
+		cands = cands[:30]
+	}
+	for i := range cands {
+		scoreQuad(em, &cands[i], 1)
+	}
+	sort.Slice(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	return cands
+}
+
+func sign(v float64) float64 {
+	if v < 0 {
+		return -1
+	}
+	return 1
+}
+
+// makeQuad intersects a (side 0), c, b, d into a quad and orders its corners clockwise from
+// the top-left-most one, recording which sides lie on frame borders.
+func makeQuad(a, c, b, d houghLine) (quadCand, bool) {
+	ls := [4]houghLine{a, c, b, d}
+	var pts [4][2]float64
+	for i := 0; i < 4; i++ {
+		p, ok := intersect(ls[i], ls[(i+1)%4])
+		if !ok {
+			return quadCand{}, false
+		}
+		pts[i] = p
+	}
+	// pts[i] is the corner between side i and side i+1; side i+1 runs pts[i] → pts[i+1].
+	var q quadCand
+	for i := 0; i < 4; i++ {
+		q.c[i] = pts[i]
+		q.virtual[i] = ls[(i+1)%4].virtual
+	}
+	// Clockwise (in image coordinates, y down) means positive signed area.
+	if signedArea(q.c) < 0 {
+		q.c[1], q.c[3] = q.c[3], q.c[1]
+		q.virtual = [4]bool{q.virtual[3], q.virtual[2], q.virtual[1], q.virtual[0]}
+	}
+	// Start from the corner nearest the top-left.
+	best, bi := math.Inf(1), 0
+	for i, p := range q.c {
+		if s := p[0] + p[1]; s < best {
+			best, bi = s, i
+		}
+	}
+	var c2 [4][2]float64
+	var v2 [4]bool
+	for i := 0; i < 4; i++ {
+		c2[i] = q.c[(i+bi)%4]
+		v2[i] = q.virtual[(i+bi)%4]
+	}
+	q.c, q.virtual = c2, v2
+	return q, true
+}
+
+func signedArea(c [4][2]float64) float64 {
+	s := 0.0
+	for i := 0; i < 4; i++ {
+		j := (i + 1) % 4
+		s += c[i][0]*c[j][1] - c[j][0]*c[i][1]
+	}
+	return s / 2
+}
+
+// plausible keeps quads that can be an ID card or a passport page seen under moderate
+// perspective: convex, corners near the frame, a long/short ratio between 1.2 and 1.95,
+// opposite sides of similar length, corner angles between 55° and 125°, and not tiny.
+func plausible(q *quadCand, w, h float64) bool {
+	area := signedArea(q.c)
+	if area <= 0 {
+		return false
+	}
+	q.area = area
+	if area < 0.015*w*h || area > 1.05*w*h {
+		return false
+	}
+	for _, p := range q.c {
+		if p[0] < -0.6*w || p[0] > 1.6*w || p[1] < -0.6*h || p[1] > 1.6*h {
+			return false
+		}
+	}
+	var l [4]float64
+	for i := 0; i < 4; i++ {
+		j := (i + 1) % 4
+		l[i] = math.Hypot(q.c[j][0]-q.c[i][0], q.c[j][1]-q.c[i][1])
+		if l[i] < 8 {
+			return false
+		}
+		// Convexity and corner angle.
+		k := (i + 2) % 4
+		ax, ay := q.c[i][0]-q.c[j][0], q.c[i][1]-q.c[j][1]
+		bx, by := q.c[k][0]-q.c[j][0], q.c[k][1]-q.c[j][1]
+		cross := ax*by - ay*bx
+		if cross > 0 { // clockwise turn in y-down coordinates has negative cross here
+			return false
+		}
+		cosA := (ax*bx + ay*by) / (math.Hypot(ax, ay) * math.Hypot(bx, by))
+		if math.Abs(cosA) > math.Cos(55*math.Pi/180) {
+			return false
+		}
+	}
+	if math.Min(l[0], l[2])/math.Max(l[0], l[2]) < 0.6 || math.Min(l[1], l[3])/math.Max(l[1], l[3]) < 0.6 {
+		return false
+	}
+	a, b := (l[0]+l[2])/2, (l[1]+l[3])/2
+	r := math.Max(a, b) / math.Min(a, b)
+	return r >= 1.2 && r <= 1.95
+}
+
+// scoreQuad measures how much of q's visible outline lies on edges of the matching orientation
+// (sampling every step pixels), and how little edge continues past its corners.
+func scoreQuad(em *edgeMap, q *quadCand, step int) {
+	var supN, supD float64
+	var termN, termD float64
+	realSides := 0
+	minSide := 1.0
+	for i := 0; i < 4; i++ {
+		if q.virtual[i] {
+			continue
+		}
+		realSides++
+		a, b := q.c[i], q.c[(i+1)%4]
+		n, d := segSupport(em, a, b, 0.08, 0.92, step)
+		supN += n
+		supD += d
+		if d >= 5 && n/d < minSide {
+			minSide = n / d
+		}
+		// Extensions beyond both ends, 15 % of the side's length.
+		n1, d1 := segSupport(em, a, b, -0.2, -0.02, step)
+		n2, d2 := segSupport(em, a, b, 1.02, 1.2, step)
+		termN += n1 + n2
+		termD += d1 + d2
+	}
+	// A side on a frame border stands for a document running out of the frame: then the two
+	// sides meeting it must carry their edge right up to the border. Otherwise the border is
+	// just closing a quad around a document that stops short of it.
+	for i := 0; i < 4; i++ {
+		if !q.virtual[i] {
+			continue
+		}
+		prev, next := (i+3)%4, (i+1)%4
+		if !q.virtual[prev] {
+			n, d := segSupport(em, q.c[prev], q.c[i], 0.8, 0.97, step)
+			if d > 0 && n/d < 0.5 {
+				q.support, q.termination, q.score = 0, 0, 0
+				return
+			}
+		}
+		if !q.virtual[next] {
+			n, d := segSupport(em, q.c[next], q.c[(next+1)%4], 0.03, 0.2, step)
+			if d > 0 && n/d < 0.5 {
+				q.support, q.termination, q.score = 0, 0, 0
+				return
+			}
+		}
+	}
+	if supD < 10 || realSides < 2 {
+		q.support, q.termination, q.score = 0, 0, 0
+		return
+	}
+	// Every side must be an edge: the mean alone lets three strong sides carry a stray line.
+	q.support = (supN/supD + minSide) / 2
+	// Where the extensions leave the frame the corners cannot be judged: neutral, not perfect.
+	q.termination = 0.5
+	if termD >= 8 {
+		q.termination = 1 - termN/termD
+	}
+	nv := 4 - realSides
+	q.score = q.support * (0.3 + 0.7*q.termination) * math.Pow(0.85, float64(nv)) * math.Pow(q.area, 0.25)
+}
+
+// segSupport samples the segment from a+(b-a)·t0 to a+(b-a)·t1 inside the frame and counts
+// samples with an edge of the segment's normal orientation within 2 pixels across it.
+func segSupport(em *edgeMap, a, b [2]float64, t0, t1 float64, step int) (hit, total float64) {
+	dx, dy := b[0]-a[0], b[1]-a[1]
+	l := math.Hypot(dx, dy)
+	if l < 1 {
+		return 0, 0
+	}
+	ux, uy := dx/l, dy/l
+	nx, ny := -uy, ux
+	th := math.Atan2(ny, nx)
+	if th < 0 {
+		th += math.Pi
+	}
+	want := int(th / math.Pi * 36)
+	n := int((t1 - t0) * l)
+	for s := 0; s < n; s += step {
+		t := t0 + float64(s)/l
+		x, y := a[0]+dx*t, a[1]+dy*t
+		if x < 2 || y < 2 || x >= float64(em.w-2) || y >= float64(em.h-2) {
+			continue
+		}
+		total++
+		for o := -2; o <= 2; o++ {
+			xi, yi := int(x+nx*float64(o)), int(y+ny*float64(o))
+			if xi < 0 || yi < 0 || xi >= em.w || yi >= em.h {
+				continue
+			}
+			bn := em.bin[yi*em.w+xi]
+			if bn < 0 {
+				continue
+			}
+			d := int(bn) - want
+			if d < 0 {
+				d = -d
+			}
+			if d > 18 {
+				d = 36 - d
+			}
+			if d <= 2 {
+				hit++
+				break
+			}
+		}
+	}
+	return hit, total
+}
+
+// overlaps reports whether two quads share area (one's corner or centre inside the other).
+func overlaps(a, b [4][2]float64) bool {
+	ca, cb := centroid(a), centroid(b)
+	if inside(a, cb) || inside(b, ca) {
+		return true
+	}
+	for i := 0; i < 4; i++ {
+		if inside(a, b[i]) || inside(b, a[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func centroid(q [4][2]float64) [2]float64 {
+	return [2]float64{(q[0][0] + q[1][0] + q[2][0] + q[3][0]) / 4, (q[0][1] + q[1][1] + q[2][1] + q[3][1]) / 4}
+}
+
+func inside(q [4][2]float64, p [2]float64) bool {
+	sgn := 0.0
+	for i := 0; i < 4; i++ {
+		j := (i + 1) % 4
+		c := (q[j][0]-q[i][0])*(p[1]-q[i][1]) - (q[j][1]-q[i][1])*(p[0]-q[i][0])
+		if c == 0 {
+			continue
+		}
+		if sgn == 0 {
+			sgn = sign(c)
+		} else if sign(c) != sgn {
+			return false
+		}
+	}
+	return true
+}
+
+// continuesToBorder checks, on the working copy p, that the document really runs out of the
+// frame along side i of q (analysis coordinates), which lies on a frame border: most of the
+// pixels along that border between the two corners must have the document's paper colour. A
+// quad closed by the frame around a document that stops short of it has background there.
+func continuesToBorder(p *planes, q [4][2]float64, i int, paper [3]float32) bool {
+	a, b := q[i], q[(i+1)%4]
+	c := centroid(q)
+	match, n := 0, 0
+	for k := 0; k <= 40; k++ {
+		t := 0.15 + 0.7*float64(k)/40
+		x, y := a[0]+(b[0]-a[0])*t, a[1]+(b[1]-a[1])*t
+		// One and a half pixels inside the frame, towards the document's centre.
+		dx, dy := c[0]-x, c[1]-y
+		l := math.Hypot(dx, dy)
+		if l == 0 {
+			continue
+		}
+		x, y = x+1.5*dx/l, y+1.5*dy/l
+		if x < 0 || y < 0 || x >= float64(p.w) || y >= float64(p.h) {
+			continue
+		}
+		n++
+		v := [3]float32{sample(p.Y, p.w, p.h, x, y), sample(p.Cb, p.w, p.h, x, y), sample(p.Cr, p.w, p.h, x, y)}
+		if colourDist(v, paper) < 30 {
+			match++
+		}
+	}
+	return n > 0 && float64(match) >= 0.35*float64(n)
+}
+
+// colourDist is a distance between two YCbCr colours with the chroma differences doubled
+// (chroma has about half luma's range in photos).
+func colourDist(a, b [3]float32) float32 {
+	dy, db, dr := a[0]-b[0], 2*(a[1]-b[1]), 2*(a[2]-b[2])
+	return float32(math.Sqrt(float64(dy*dy + db*db + dr*dr)))
+}
+
+// quadPaper is the paper colour of the document inside q (analysis coordinates): the median
+// colour of the brighter half of a grid of samples over its central part.
+func quadPaper(p *planes, q [4][2]float64) [3]float32 {
+	m := rectToQuad(1, 1, q)
+	var ys, bs, rs []float32
+	for j := 0; j < 20; j++ {
+		for i := 0; i < 30; i++ {
+			x, y := m.apply(0.1+0.8*float64(i)/29, 0.1+0.8*float64(j)/19)
+			if x < 0 || y < 0 || x >= float64(p.w) || y >= float64(p.h) {
+				continue
+			}
+			ys = append(ys, sample(p.Y, p.w, p.h, x, y))
+			bs = append(bs, sample(p.Cb, p.w, p.h, x, y))
+			rs = append(rs, sample(p.Cr, p.w, p.h, x, y))
+		}
+	}
+	if len(ys) == 0 {
+		return [3]float32{128, 128, 128}
+	}
+	// Median luma, then the median colour of the samples at least that bright.
+	sorted := append([]float32(nil), ys...)
+	sort.Slice(sorted, func(a, b int) bool { return sorted[a] < sorted[b] })
+	med := sorted[len(sorted)/2]
+	var y2, b2, r2 []float32
+	for k := range ys {
+		if ys[k] >= med {
+			y2, b2, r2 = append(y2, ys[k]), append(b2, bs[k]), append(r2, rs[k])
+		}
+	}
+	mid := func(v []float32) float32 {
+		sort.Slice(v, func(a, b int) bool { return v[a] < v[b] })
+		return v[len(v)/2]
+	}
+	return [3]float32{mid(y2), mid(b2), mid(r2)}
+}
+
+// extendToBorder handles a document that runs out of the frame but shows a strong straight
+// edge inside it parallel to the frame border (a passport's coloured header band, the edge of
+// the MRZ zone): the best quad then closes on that inner edge. If the two sides meeting such a
+// side carry on, as edges, past its corners right up to the frame border, the document does not
+// end there: the side is moved onto the border (and becomes virtual, i.e. cut off).
+func extendToBorder(em *edgeMap, q *quadCand) {
+	w, h := float64(em.w), float64(em.h)
+	for i := 0; i < 4; i++ {
+		if q.virtual[i] {
+			continue
+		}
+		prev, next := (i+3)%4, (i+1)%4
+		// Side i runs c[i] → c[i+1]; side prev ends at c[i], side next starts at c[i+1].
+		var exits [2][2]float64
+		ok := true
+		for k, s := range [2]struct {
+			from, corner [2]float64
+			virtual      bool
+		}{{q.c[prev], q.c[i], q.virtual[prev]}, {q.c[(next+1)%4], q.c[next], q.virtual[next]}} {
+			if s.virtual {
+				ok = false
+				break
+			}
+			dx, dy := s.corner[0]-s.from[0], s.corner[1]-s.from[1]
+			l := math.Hypot(dx, dy)
+			if l < 10 {
+				ok = false
+				break
+			}
+			ux, uy := dx/l, dy/l
+			// Distance from the corner along the side's direction to the frame border.
+			t := math.Inf(1)
+			if ux > 1e-9 {
+				t = math.Min(t, (w-1-s.corner[0])/ux)
+			} else if ux < -1e-9 {
+				t = math.Min(t, -s.corner[0]/ux)
+			}
+			if uy > 1e-9 {
+				t = math.Min(t, (h-1-s.corner[1])/uy)
+			} else if uy < -1e-9 {
+				t = math.Min(t, -s.corner[1]/uy)
+			}
+			if t < 3 || t > 0.25*l {
+				ok = false
+				break
+			}
+			end := [2]float64{s.corner[0] + ux*t, s.corner[1] + uy*t}
+			n, d := segSupport(em, s.corner, end, 0, 1, 1)
+			if debugExtend != nil {
+				debugExtend("side %d adj %d: t %.1f l %.1f support %.0f/%.0f", i, k, t, l, n, d)
+			}
+			// Edges thin out at the frame's last pixels: a short run needs one hit in a few.
+			if d < 2 || (d >= 5 && n/d < 0.75) || (d < 5 && n < 1) {
+				ok = false
+				break
+			}
+			exits[k] = end
+		}
+		if !ok {
+			continue
+		}
+		q.c[i], q.c[next] = exits[0], exits[1]
+		q.virtual[i] = true
+		q.area = signedArea(q.c)
+	}
+}
+
+// debugExtend, when set by a test, traces extendToBorder.
+var debugExtend func(format string, a ...any)

@@ -1,0 +1,440 @@
+package imagecheck
+
+import (
+	"image"
+	"math"
+
+	"github.com/kycd/kycd/kyc"
+)
+
+// Thresholds are the limits of the quality check. Each is a physical quantity of the photo or
+// of the document in it, so that an operator can reason about a change ("text must be at least
+// 6 px per mm") and the same values hold on photos the corpus never saw. DefaultThresholds
+// documents the defaults.
+type Thresholds struct {
+	// MinFrameShare is the smallest share of the frame the document may fill (its visible area
+	// over the frame's). Below it the applicant is asked to come closer: IMG_DOC_TOO_SMALL.
+	MinFrameShare float64
+	// MinPxPerMM is the fewest photo pixels per millimetre of document. An ID card's smallest
+	// print is about 1.8 mm high, so 6 px/mm gives 10–11 px characters, about what OCR needs.
+	// Below it: IMG_LOW_RESOLUTION.
+	MinPxPerMM float64
+	// MaxCutOff is how far (share of the document's short side) a corner may lie outside the
+	// frame before IMG_CUT_OFF; a little tolerance absorbs corner-estimation error.
+	MaxCutOff float64
+	// MaxBlurMM is the widest 10–90 % edge rise of the document's print, in millimetres on
+	// the document. Print is sharp-edged; at about 0.3 mm the 0.3 mm strokes of small text
+	// merge. Above it: IMG_BLURRY.
+	MaxBlurMM float64
+	// MaxGlare is the largest share of the document that may be clipped white by a specular
+	// reflection (IMG_GLARE).
+	MaxGlare float64
+	// MinWhiteLevel is the lowest 95th-percentile luma of the document (its paper under the
+	// light). Below it the print's contrast is lost in sensor noise: IMG_TOO_DARK.
+	MinWhiteLevel float64
+	// MaxMeanLuma and MaxClipped define over-exposure: a mean luma above MaxMeanLuma with more
+	// than MaxClipped of the document clipped white (IMG_OVEREXPOSED).
+	MaxMeanLuma float64
+	MaxClipped  float64
+	// MinShadowRatio is the lowest ratio of dark to bright paper level across the document
+	// (15th over 90th percentile of block paper levels). Below it: IMG_SHADOW.
+	MinShadowRatio float64
+	// MinChroma is the least colour spread of a colour photo (90th percentile distance from the
+	// document's median chromaticity, in Cb/Cr units at a luma of 200). Below it:
+	// IMG_BLACK_AND_WHITE.
+	MinChroma float64
+	// MaxCoverDepthMM is how far an object entering across the border may reach into the
+	// document before it covers data (IMG_DATA_COVERED); a thumb holding the card by its edge
+	// stays within the 3–4 mm margin, and an ID card's fields start 4–10 mm from its edges. MinCoverShare is the least area it must hide as well.
+	MaxCoverDepthMM float64
+	MinCoverShare   float64
+	// AnalysisSide is the longest side of the working copy of the photo (an integer box
+	// reduction), and MaxDocSide the longest side of the rectified document the measures run
+	// on; both bound the time of a 12 MP photo.
+	AnalysisSide int
+	MaxDocSide   int
+}
+
+// DefaultThresholds returns the defaults, tuned on the synthetic corpus's tuning seeds and
+// checked on held-out seeds (see cmd/eval-quality).
+func DefaultThresholds() Thresholds {
+	return Thresholds{
+		MinFrameShare:   0.20,
+		MinPxPerMM:      6,
+		MaxCutOff:       0.015,
+		MaxBlurMM:       0.30,
+		MaxGlare:        0.012,
+		MinWhiteLevel:   90,
+		MaxMeanLuma:     215,
+		MaxClipped:      0.45,
+		MinShadowRatio:  0.62,
+		MinChroma:       3.8,
+		MaxCoverDepthMM: 10,
+		MinCoverShare:   0.01,
+		AnalysisSide:    1600,
+		MaxDocSide:      1000,
+	}
+}
+
+// Report is the quality check's answer for one photo.
+type Report struct {
+	// Measurements holds every measure computed, by name, for `kycd check` and for tuning.
+	Measurements map[string]float64
+	// Findings are the failed checks, each with its measure(s) and threshold(s) in Detail.
+	Findings []kyc.Finding
+	// Found says whether a document outline was found; Quad is then its corners in the photo's
+	// pixels, clockwise from the document's top-left (long side first), possibly outside the
+	// frame when the document is cut off.
+	Found bool
+	Quad  [4]image.Point
+	// FrameShare is the visible document area over the frame area.
+	FrameShare float64
+	// PxPerMM is the photo's resolution on the document.
+	PxPerMM float64
+	// DocSize is the rectified size (pixels of the photo) suited to Rectify.
+	DocSize image.Point
+}
+
+// Has reports whether the report contains a finding with code c.
+func (r *Report) Has(c kyc.Code) bool {
+	for _, f := range r.Findings {
+		if f.Code == c {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Report) add(code kyc.Code, side kyc.Side, detail map[string]any) {
+	r.Findings = append(r.Findings, kyc.NewFinding(code, side, detail))
+}
+
+// Assess runs the localisation and every quality measure on a decoded photo (orientation
+// already applied, as CheckFile returns it) and reports the failed ones for side. Zero fields of
+// th take their defaults.
+func Assess(img image.Image, side kyc.Side, th Thresholds) *Report {
+	th = th.withDefaults()
+	rep := &Report{Measurements: map[string]float64{}}
+	ms := rep.Measurements
+	p := analysisPlanes(img, th.AnalysisSide)
+	k := 1
+	for max(p.w, p.h) > locateSide*k {
+		k++
+	}
+	small := p.reduce(k)
+	em := edges(small)
+	lines := houghLines(em, 72)
+	cands := findQuads(em, lines)
+	var best *quadCand
+	toAnalysis := func(c [4][2]float64) [4][2]float64 {
+		var q [4][2]float64
+		for i, v := range c {
+			q[i] = [2]float64{(v[0] + 0.5) * float64(k), (v[1] + 0.5) * float64(k)}
+		}
+		return q
+	}
+	for i := range cands {
+		c := &cands[i]
+		if c.support < 0.5 || c.termination < 0.3 {
+			continue
+		}
+		// A document mostly outside the frame (a corner beyond half its short side) is not one
+		// the applicant meant to photograph; it is background structure.
+		if cutShare(c.c, float64(small.w), float64(small.h)) > 0.5 {
+			continue
+		}
+		ok := true
+		if c.virtual != [4]bool{} {
+			// A side on the frame border has no edge to support it: ask more of the others.
+			if c.support < 0.7 {
+				continue
+			}
+			qa := toAnalysis(c.c)
+			paper := quadPaper(p, qa)
+			for s, v := range c.virtual {
+				if v && !continuesToBorder(p, qa, s, paper) {
+					ok = false
+					break
+				}
+			}
+		}
+		if ok {
+			best = c
+			break
+		}
+	}
+	if best == nil {
+		ms["doc_found"] = 0
+		rep.add(kyc.DocNotFoundInImage, side, map[string]any{"measure": "outline_support", "threshold": 0.5})
+		// No outline: still say when the photo as a whole is too dark or blurred, which is
+		// the more useful message, judging blur as if the document filled the frame (the most
+		// lenient assumption).
+		fw, fh := float64(p.w), float64(p.h)
+		q := [4][2]float64{{0, 0}, {fw, 0}, {fw, fh}, {0, fh}}
+		if fh > fw {
+			q = [4][2]float64{{fw, 0}, {fw, fh}, {0, fh}, {0, 0}}
+		}
+		rep.measure(p, q, math.Max(fw, fh), 85.6, 85.6*math.Min(fw, fh)/math.Max(fw, fh), th, side, true)
+		return rep
+	}
+	extendToBorder(em, best)
+	ms["doc_found"] = 1
+	ms["outline_support"] = round3(best.support)
+	ms["outline_termination"] = round3(best.termination)
+	docs := 1
+	for i := range cands {
+		c := &cands[i]
+		if c == best || c.support < 0.6 || c.termination < 0.6 || c.area < 0.3*best.area || c.score < 0.5*best.score {
+			continue
+		}
+		if !overlaps(c.c, best.c) {
+			docs++
+			break
+		}
+	}
+	ms["doc_count"] = float64(docs)
+	if docs > 1 {
+		rep.add(kyc.DocMultipleInImage, side, map[string]any{"documents": docs})
+	}
+
+	// Corners in analysis-plane coordinates (pixel centres at +0.5), long side first.
+	q := toAnalysis(best.c)
+	sideLen := func(a, b [2]float64) float64 { return math.Hypot(b[0]-a[0], b[1]-a[1]) }
+	la := (sideLen(q[0], q[1]) + sideLen(q[2], q[3])) / 2
+	lb := (sideLen(q[1], q[2]) + sideLen(q[3], q[0])) / 2
+	if lb > la {
+		q = [4][2]float64{q[1], q[2], q[3], q[0]}
+		la, lb = lb, la
+	}
+	aspect := la / lb
+	longMM, shortMM := 85.6, 54.0
+	if aspect < 1.5 {
+		longMM, shortMM = 125, 88
+	}
+	for i, c := range q {
+		rep.Quad[i] = image.Pt(int(math.Round(c[0]*p.scale)), int(math.Round(c[1]*p.scale)))
+	}
+	rep.Found = true
+	fw, fh := float64(p.w), float64(p.h)
+	rep.FrameShare = clippedArea(q, fw, fh) / (fw * fh)
+	rep.PxPerMM = la * p.scale / longMM
+	rep.DocSize = image.Pt(int(la*p.scale), int(la*p.scale*shortMM/longMM))
+	ms["frame_share"] = round3(rep.FrameShare)
+	ms["px_per_mm"] = round3(rep.PxPerMM)
+	ms["aspect"] = round3(aspect)
+
+	// Geometry.
+	out := math.Inf(-1)
+	for _, c := range q {
+		out = math.Max(out, math.Max(math.Max(-c[0], c[0]-fw), math.Max(-c[1], c[1]-fh)))
+	}
+	cut := out / lb
+	virtual := false
+	for _, v := range best.virtual {
+		virtual = virtual || v
+	}
+	ms["cut_off"] = round3(cut)
+	if cut > th.MaxCutOff || virtual {
+		rep.add(kyc.ImgCutOff, side, map[string]any{"measure": "corner_outside_share", "value": round3(cut),
+			"threshold": th.MaxCutOff, "edge_outside": virtual})
+	}
+	if rep.FrameShare < th.MinFrameShare {
+		rep.add(kyc.ImgDocTooSmall, side, map[string]any{"measure": "frame_share", "value": round3(rep.FrameShare), "threshold": th.MinFrameShare})
+	}
+	if rep.PxPerMM < th.MinPxPerMM {
+		rep.add(kyc.ImgLowResolution, side, map[string]any{"measure": "px_per_mm", "value": round3(rep.PxPerMM), "threshold": th.MinPxPerMM,
+			"doc_width_px": int(la * p.scale)})
+	}
+
+	rep.measure(p, q, la, longMM, shortMM, th, side, false)
+	return rep
+}
+
+// measure rectifies the document (quad q of p, long side la pixels, longMM×shortMM) and runs
+// the photometric measures on it. With frameOnly (no outline found, q is the frame) only
+// darkness and blur are reported.
+func (rep *Report) measure(p *planes, q [4][2]float64, la, longMM, shortMM float64, th Thresholds, side kyc.Side, frameOnly bool) {
+	ms := rep.Measurements
+	// Rectify the document at its own resolution in the working copy (never enlarged).
+	dw := int(math.Min(la, float64(th.MaxDocSide)))
+	dh := int(float64(dw) * shortMM / longMM)
+	if dw < 24 || dh < 16 {
+		return
+	}
+	margin := max(4, dh/10)
+	d := rectifyPlanes(p, q, dw, dh, margin)
+	d.pxmm = float64(dw) / longMM
+	idx := d.interior(0.03)
+	if len(idx) < 100 {
+		return
+	}
+	lum := measureLuma(d, idx)
+	ms["brightness"] = round3(lum.mean)
+	ms["luma_p05"], ms["luma_p50"], ms["white_level"] = lum.p05, lum.p50, lum.p95
+	ms["clipped_fraction"] = round3(lum.clipped)
+	overexposed := lum.mean > th.MaxMeanLuma && lum.clipped > th.MaxClipped
+	if lum.p95 < th.MinWhiteLevel {
+		rep.add(kyc.ImgTooDark, side, map[string]any{"measure": "white_level", "value": lum.p95, "threshold": th.MinWhiteLevel,
+			"brightness": round3(lum.mean)})
+	}
+	if frameOnly {
+		contrast := float32(math.Max(12, 0.25*(lum.p95-lum.p05)))
+		wpx, nEdges := edgeWidthPx(d, idx, contrast)
+		blurMM := docBlurMM(wpx, d.pxmm)
+		ms["blur"] = round3(blurMM)
+		ms["edge_width_px"] = round3(wpx)
+		if nEdges >= 40 && blurMM > th.MaxBlurMM {
+			rep.add(kyc.ImgBlurry, side, map[string]any{"measure": "edge_width_mm", "value": round3(blurMM), "threshold": th.MaxBlurMM,
+				"edge_width_px": round3(wpx), "assumed": "document fills the frame"})
+		}
+		return
+	}
+	if overexposed {
+		rep.add(kyc.ImgOverexposed, side, map[string]any{"measure": "brightness", "value": round3(lum.mean), "threshold": th.MaxMeanLuma,
+			"clipped_fraction": round3(lum.clipped), "clipped_threshold": th.MaxClipped})
+	}
+	gl := glareShare(d, idx, float32(lum.p75))
+	ms["glare_fraction"] = round4(gl)
+	if gl > th.MaxGlare && !overexposed {
+		rep.add(kyc.ImgGlare, side, map[string]any{"measure": "glare_fraction", "value": round4(gl), "threshold": th.MaxGlare})
+	}
+	contrast := float32(math.Max(12, 0.25*(lum.p95-lum.p05)))
+	wpx, nEdges := edgeWidthPx(d, idx, contrast)
+	blurMM := docBlurMM(wpx, d.pxmm)
+	ms["blur"] = round3(blurMM)
+	ms["edge_width_px"] = round3(wpx)
+	ms["edges_measured"] = float64(nEdges)
+	// Below the resolution limit a pixel is about as wide as the blur worth reporting: unless
+	// the blur is gross, the low-resolution reason says it better.
+	if nEdges >= 40 && blurMM > th.MaxBlurMM && (rep.PxPerMM >= th.MinPxPerMM || blurMM > 2*th.MaxBlurMM) {
+		rep.add(kyc.ImgBlurry, side, map[string]any{"measure": "edge_width_mm", "value": round3(blurMM), "threshold": th.MaxBlurMM,
+			"edge_width_px": round3(wpx)})
+	}
+	sr, nb := shadowRatio(d, lum)
+	ms["shadow_ratio"] = round3(sr)
+	ms["shadow_blocks"] = float64(nb)
+	if sr < th.MinShadowRatio && !overexposed {
+		rep.add(kyc.ImgShadow, side, map[string]any{"measure": "shadow_ratio", "value": round3(sr), "threshold": th.MinShadowRatio})
+	}
+	ch := round3(chromaSpread(d, idx, lum.p95))
+	ms["chroma"] = ch
+	// In a photo too dark to judge, colour is noise: the darkness is the reason to give.
+	if ch < th.MinChroma && lum.p95 >= th.MinWhiteLevel {
+		rep.add(kyc.ImgBlackAndWhite, side, map[string]any{"measure": "chroma_p90", "value": ch, "threshold": th.MinChroma})
+	}
+	paper := paperColour(d, idx, lum)
+	depth, cov := occlusion(d, paper, lum.p95)
+	ms["covered_depth_mm"] = round3(depth)
+	ms["covered_fraction"] = round4(cov)
+	if depth > th.MaxCoverDepthMM && cov > th.MinCoverShare {
+		rep.add(kyc.ImgDataCovered, side, map[string]any{"measure": "covered_depth_mm", "value": round3(depth), "threshold": th.MaxCoverDepthMM,
+			"covered_fraction": round4(cov), "fraction_threshold": th.MinCoverShare})
+	}
+}
+
+func (t Thresholds) withDefaults() Thresholds {
+	d := DefaultThresholds()
+	set := func(v *float64, def float64) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	set(&t.MinFrameShare, d.MinFrameShare)
+	set(&t.MinPxPerMM, d.MinPxPerMM)
+	set(&t.MaxCutOff, d.MaxCutOff)
+	set(&t.MaxBlurMM, d.MaxBlurMM)
+	set(&t.MaxGlare, d.MaxGlare)
+	set(&t.MinWhiteLevel, d.MinWhiteLevel)
+	set(&t.MaxMeanLuma, d.MaxMeanLuma)
+	set(&t.MaxClipped, d.MaxClipped)
+	set(&t.MinShadowRatio, d.MinShadowRatio)
+	set(&t.MinChroma, d.MinChroma)
+	set(&t.MaxCoverDepthMM, d.MaxCoverDepthMM)
+	set(&t.MinCoverShare, d.MinCoverShare)
+	if t.AnalysisSide <= 0 {
+		t.AnalysisSide = d.AnalysisSide
+	}
+	if t.MaxDocSide <= 0 {
+		t.MaxDocSide = d.MaxDocSide
+	}
+	return t
+}
+
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+func round4(v float64) float64 { return math.Round(v*10000) / 10000 }
+
+// clippedArea is the area of quad q inside the w×h frame (Sutherland–Hodgman clipping).
+func clippedArea(q [4][2]float64, w, h float64) float64 {
+	poly := q[:]
+	clip := func(in [][2]float64, inside func(p [2]float64) bool, cross func(a, b [2]float64) [2]float64) [][2]float64 {
+		var out [][2]float64
+		for i := range in {
+			a, b := in[i], in[(i+1)%len(in)]
+			ia, ib := inside(a), inside(b)
+			switch {
+			case ia && ib:
+				out = append(out, b)
+			case ia && !ib:
+				out = append(out, cross(a, b))
+			case !ia && ib:
+				out = append(out, cross(a, b), b)
+			}
+		}
+		return out
+	}
+	lerpX := func(x float64) func(a, b [2]float64) [2]float64 {
+		return func(a, b [2]float64) [2]float64 {
+			t := (x - a[0]) / (b[0] - a[0])
+			return [2]float64{x, a[1] + t*(b[1]-a[1])}
+		}
+	}
+	lerpY := func(y float64) func(a, b [2]float64) [2]float64 {
+		return func(a, b [2]float64) [2]float64 {
+			t := (y - a[1]) / (b[1] - a[1])
+			return [2]float64{a[0] + t*(b[0]-a[0]), y}
+		}
+	}
+	poly = clip(poly, func(p [2]float64) bool { return p[0] >= 0 }, lerpX(0))
+	if len(poly) > 0 {
+		poly = clip(poly, func(p [2]float64) bool { return p[0] <= w }, lerpX(w))
+	}
+	if len(poly) > 0 {
+		poly = clip(poly, func(p [2]float64) bool { return p[1] >= 0 }, lerpY(0))
+	}
+	if len(poly) > 0 {
+		poly = clip(poly, func(p [2]float64) bool { return p[1] <= h }, lerpY(h))
+	}
+	s := 0.0
+	for i := range poly {
+		j := (i + 1) % len(poly)
+		s += poly[i][0]*poly[j][1] - poly[j][0]*poly[i][1]
+	}
+	return math.Abs(s) / 2
+}
+
+// sharpEdgePx is the 10–90 % width of a perfectly focused edge once sampled, demosaiced,
+// JPEG-compressed and resampled: about two pixels whatever the scale. It is removed in
+// quadrature so that blur is the optics' and the hand's, in millimetres of document, and a
+// sharp but small photo is not called blurred (it is low-resolution, a separate reason).
+const sharpEdgePx = 2.0
+
+func docBlurMM(widthPx, pxPerMM float64) float64 {
+	if pxPerMM <= 0 {
+		return 0
+	}
+	return math.Sqrt(math.Max(0, widthPx*widthPx-sharpEdgePx*sharpEdgePx)) / pxPerMM
+}
+
+// cutShare is how far q's farthest corner lies outside the w×h frame, over q's short side.
+func cutShare(q [4][2]float64, w, h float64) float64 {
+	out := math.Inf(-1)
+	for _, c := range q {
+		out = math.Max(out, math.Max(math.Max(-c[0], c[0]-w), math.Max(-c[1], c[1]-h)))
+	}
+	side := func(a, b [2]float64) float64 { return math.Hypot(b[0]-a[0], b[1]-a[1]) }
+	short := math.Min((side(q[0], q[1])+side(q[2], q[3]))/2, (side(q[1], q[2])+side(q[3], q[0]))/2)
+	if short <= 0 {
+		return math.Inf(1)
+	}
+	return out / short
+}

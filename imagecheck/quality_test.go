@@ -1,0 +1,287 @@
+package imagecheck
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"math"
+	"sync"
+	"testing"
+
+	xdraw "golang.org/x/image/draw"
+
+	"github.com/kycd/kycd/kyc"
+	"github.com/kycd/kycd/synth"
+)
+
+// assessSample renders a corpus sample and runs it through the upload path.
+func assessSample(t testing.TB, spec synth.Spec) (*Report, synth.Sample) {
+	t.Helper()
+	s := synth.Render(spec)
+	d, fs := CheckFile(s.JPEG, Limits{MaxBytes: 64 << 20})
+	if len(fs) != 0 {
+		t.Fatalf("file check refused a rendered photo: %v", fs)
+	}
+	return Assess(d.Image, kyc.SideFront, Thresholds{}), s
+}
+
+// TestAssessCorpusSamples is the golden-ish check: for each reason, photos rendered with that
+// defect mostly get its code, and borderline photos that must pass mostly pass. The corpus
+// evaluation (cmd/eval-quality) gives the real figures; this guards against regressions.
+func TestAssessCorpusSamples(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders about forty photos")
+	}
+	t.Parallel()
+	for _, c := range synth.QualityCodes {
+		t.Run(string(c), func(t *testing.T) {
+			t.Parallel()
+			hits, n := 0, 0
+			for seed := uint64(1); seed <= 3; seed++ {
+				rep, s := assessSample(t, synth.Spec{Seed: 9000 + seed, Defect: c})
+				if !hasCode(s.Labels, c) {
+					continue // the rendering fell in the ambiguity band
+				}
+				n++
+				if rep.Has(c) {
+					hits++
+				} else {
+					t.Logf("seed %d: %s missed; findings %v", 9000+seed, c, rep.Findings)
+				}
+				for _, f := range rep.Findings {
+					if f.Detail == nil && f.Code != kyc.DocMultipleInImage {
+						t.Errorf("%s has no detail", f.Code)
+					}
+				}
+			}
+			if hits*3 < n*2 {
+				t.Errorf("%s found on %d of %d photos", c, hits, n)
+			}
+		})
+	}
+	t.Run("borderline passes", func(t *testing.T) {
+		t.Parallel()
+		bad := 0
+		codes := []kyc.Code{kyc.ImgBlurry, kyc.ImgTooDark, kyc.ImgShadow, kyc.ImgDocTooSmall, kyc.ImgBlackAndWhite, kyc.ImgDataCovered}
+		for i, c := range codes {
+			rep, s := assessSample(t, synth.Spec{Seed: 9100 + uint64(i), Defect: c, Borderline: true})
+			for _, f := range rep.Findings {
+				if !hasCode(s.DontCare, f.Code) {
+					t.Logf("borderline %s: rejected with %s %v", c, f.Code, f.Detail)
+					bad++
+					break
+				}
+			}
+		}
+		if bad > 1 {
+			t.Errorf("%d of %d borderline photos rejected", bad, len(codes))
+		}
+	})
+}
+
+func hasCode(cs []kyc.Code, c kyc.Code) bool {
+	for _, x := range cs {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+func TestAssessDetailsCarryThresholds(t *testing.T) {
+	t.Parallel()
+	rep, _ := assessSample(t, synth.Spec{Seed: 9200, Defect: kyc.ImgTooDark})
+	if !rep.Has(kyc.ImgTooDark) {
+		t.Skipf("sample not judged too dark: %v", rep.Findings)
+	}
+	for _, f := range rep.Findings {
+		if f.Code != kyc.ImgTooDark {
+			continue
+		}
+		if f.Detail["threshold"] != DefaultThresholds().MinWhiteLevel || f.Detail["measure"] != "white_level" {
+			t.Errorf("detail %v", f.Detail)
+		}
+	}
+	for _, k := range []string{"brightness", "white_level", "blur", "glare_fraction", "shadow_ratio", "chroma", "frame_share", "px_per_mm"} {
+		if _, ok := rep.Measurements[k]; !ok {
+			t.Errorf("measurement %s missing", k)
+		}
+	}
+	// A stricter configured threshold changes the verdict: thresholds are not constants.
+	d, _ := CheckFile(synth.Render(synth.Spec{Seed: 9201}).JPEG, Limits{MaxBytes: 64 << 20})
+	strict := Assess(d.Image, kyc.SideFront, Thresholds{MinWhiteLevel: 256})
+	if !strict.Has(kyc.ImgTooDark) {
+		t.Errorf("MinWhiteLevel 256 should call every photo too dark: %v", strict.Findings)
+	}
+}
+
+func TestAssessDegenerateImages(t *testing.T) {
+	t.Parallel()
+	imgs := map[string]image.Image{
+		"1x1":      image.NewRGBA(image.Rect(0, 0, 1, 1)),
+		"thin":     image.NewGray(image.Rect(0, 0, 5, 300)),
+		"uniform":  image.NewUniform(color.Gray{128}),
+		"offset":   image.NewNRGBA(image.Rect(10, 20, 310, 220)),
+		"black":    image.NewYCbCr(image.Rect(0, 0, 640, 480), image.YCbCrSubsampleRatio420),
+		"gradient": gradientImage(800, 600),
+	}
+	for name, img := range imgs {
+		if name == "uniform" {
+			img = image.NewRGBA(image.Rect(0, 0, 400, 300)) // image.Uniform has infinite bounds
+		}
+		rep := Assess(img, kyc.SideBack, Thresholds{})
+		if rep.Found || !rep.Has(kyc.DocNotFoundInImage) {
+			t.Errorf("%s: found a document in an empty image: %+v", name, rep.Findings)
+		}
+		for _, f := range rep.Findings {
+			if f.Side != kyc.SideBack {
+				t.Errorf("%s: side %q", name, f.Side)
+			}
+		}
+	}
+}
+
+func gradientImage(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.SetRGBA(x, y, color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), 100, 255})
+		}
+	}
+	return img
+}
+
+// TestEdgeWidthKnownBlur checks the blur measure against a step edge blurred by a known Gaussian:
+// the 10–90 % width of a Gaussian-blurred step is 2.563 σ.
+func TestEdgeWidthKnownBlur(t *testing.T) {
+	t.Parallel()
+	for _, sigma := range []float64{1.5, 3, 5} {
+		const w, h = 400, 200
+		d := &docPlanes{planes: planes{w: w, h: h, Y: make([]float32, w*h), Cb: make([]float32, w*h), Cr: make([]float32, w*h)}, valid: make([]bool, w*h)}
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				// Vertical bars 40 px wide: edges every 40 px.
+				v := 0.0
+				for e := 20.0; e < w; e += 40 {
+					s := 1.0
+					if int(e/40)%2 == 1 {
+						s = -1
+					}
+					v += s * 0.5 * (1 + math.Erf((float64(x)+0.5-e)/(sigma*math.Sqrt2)))
+				}
+				i := y*w + x
+				d.Y[i] = float32(40 + 160*v)
+				d.Cb[i], d.Cr[i] = 128, 128
+				d.valid[i] = true
+			}
+		}
+		wd, n := edgeWidthPx(d, d.interior(0.05), 20)
+		if want := 2.563 * sigma; math.Abs(wd-want) > 0.15*want || n < 100 {
+			t.Errorf("sigma %.1f: width %.2f px from %d edges, want %.2f", sigma, wd, n, want)
+		}
+	}
+}
+
+func TestClippedArea(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		q    [4][2]float64
+		want float64
+	}{
+		{[4][2]float64{{10, 10}, {30, 10}, {30, 20}, {10, 20}}, 200},
+		{[4][2]float64{{-10, -10}, {10, -10}, {10, 10}, {-10, 10}}, 100},
+		{[4][2]float64{{-100, -100}, {500, -100}, {500, 500}, {-100, 500}}, 100 * 100},
+		{[4][2]float64{{200, 200}, {300, 200}, {300, 300}, {200, 300}}, 0},
+	}
+	for _, tc := range tests {
+		if got := clippedArea(tc.q, 100, 100); math.Abs(got-tc.want) > 1e-6 {
+			t.Errorf("clippedArea(%v) = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}
+
+func TestRectify(t *testing.T) {
+	t.Parallel()
+	// A red rectangle drawn in a grey frame comes out all red.
+	img := image.NewRGBA(image.Rect(0, 0, 300, 200))
+	for y := 0; y < 200; y++ {
+		for x := 0; x < 300; x++ {
+			c := color.RGBA{90, 90, 90, 255}
+			if x >= 50 && x < 250 && y >= 40 && y < 160 {
+				c = color.RGBA{200, 30, 30, 255}
+			}
+			img.SetRGBA(x, y, c)
+		}
+	}
+	out := Rectify(img, [4]image.Point{{52, 42}, {248, 42}, {248, 158}, {52, 158}}, 100, 60)
+	for y := 0; y < 60; y++ {
+		for x := 0; x < 100; x++ {
+			if c := out.RGBAAt(x, y); c.R < 190 || c.G > 40 {
+				t.Fatalf("pixel %d,%d = %v, want red", x, y, c)
+			}
+		}
+	}
+}
+
+var (
+	benchOnce sync.Once
+	bench2MP  []byte
+	bench12MP []byte
+)
+
+// benchPhotos renders one clean corpus photo (2 MP) and the same scene enlarged to 12 MP
+// (4000×3000), both JPEG quality 90.
+func benchPhotos(b *testing.B) {
+	benchOnce.Do(func() {
+		s := synth.Render(synth.Spec{Seed: 4242, Kind: synth.IDCard})
+		big := image.NewRGBA(image.Rect(0, 0, 4000, 3000))
+		xdraw.BiLinear.Scale(big, big.Rect, s.Image, s.Image.Rect, xdraw.Src, nil)
+		small := image.NewRGBA(image.Rect(0, 0, 1632, 1224))
+		xdraw.BiLinear.Scale(small, small.Rect, s.Image, s.Image.Rect, xdraw.Src, nil)
+		enc := func(img image.Image) []byte {
+			var buf bytes.Buffer
+			if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+				panic(err)
+			}
+			return buf.Bytes()
+		}
+		bench12MP, bench2MP = enc(big), enc(small)
+	})
+}
+
+func benchDecode(b *testing.B, data []byte) {
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, fs := CheckFile(data, Limits{MaxBytes: 64 << 20}); len(fs) != 0 {
+			b.Fatal(fs)
+		}
+	}
+}
+
+func benchAssess(b *testing.B, data []byte) {
+	d, fs := CheckFile(data, Limits{MaxBytes: 64 << 20})
+	if len(fs) != 0 {
+		b.Fatal(fs)
+	}
+	for b.Loop() {
+		Assess(d.Image, kyc.SideFront, Thresholds{})
+	}
+}
+
+func benchWhole(b *testing.B, data []byte) {
+	for b.Loop() {
+		d, fs := CheckFile(data, Limits{MaxBytes: 64 << 20})
+		if len(fs) != 0 {
+			b.Fatal(fs)
+		}
+		Assess(d.Image, kyc.SideFront, Thresholds{})
+	}
+}
+
+func BenchmarkDecode12MP(b *testing.B)  { benchPhotos(b); benchDecode(b, bench12MP) }
+func BenchmarkDecode2MP(b *testing.B)   { benchPhotos(b); benchDecode(b, bench2MP) }
+func BenchmarkAssess12MP(b *testing.B)  { benchPhotos(b); benchAssess(b, bench12MP) }
+func BenchmarkAssess2MP(b *testing.B)   { benchPhotos(b); benchAssess(b, bench2MP) }
+func BenchmarkQuality12MP(b *testing.B) { benchPhotos(b); benchWhole(b, bench12MP) }
+func BenchmarkQuality2MP(b *testing.B)  { benchPhotos(b); benchWhole(b, bench2MP) }
