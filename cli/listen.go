@@ -20,7 +20,7 @@ import (
 // walkthrough.
 func cmdWebhooks(ctx context.Context, env Env, args []string) error {
 	if len(args) == 0 || args[0] != "listen" {
-		return fmt.Errorf("%w: kycd webhooks listen --addr ADDR --secret whsec_...", errUsage)
+		return fmt.Errorf("%w: kycd webhooks listen --secret SECRET [--addr ADDR]", errUsage)
 	}
 	fs := newFlagSet(env, "webhooks listen")
 	addr := fs.String("addr", "127.0.0.1:9999", "address to listen on")
