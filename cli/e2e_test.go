@@ -61,9 +61,9 @@ type server struct {
 	done chan struct{}
 }
 
-func startServer(t *testing.T, env map[string]string) *server {
+func startServer(t *testing.T, env map[string]string, args ...string) *server {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "--", "serve")
+	cmd := exec.Command(os.Args[0], append([]string{"--", "serve"}, args...)...)
 	cmd.Env = append(os.Environ(), "KYCD_E2E_MAIN=1", "KYCD_ADDR=127.0.0.1:0", "KYCD_JOBS_POLL_INTERVAL=50ms")
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
@@ -405,5 +405,43 @@ func TestCheckCommand(t *testing.T) {
 				t.Fatalf("no total timing: %s", out)
 			}
 		})
+	}
+}
+
+// TestSplitRoles runs the API and the workers as separate processes on one database: the API
+// process only enqueues, the worker process decides.
+func TestSplitRoles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts real processes")
+	}
+	dir := t.TempDir()
+	env := map[string]string{"KYCD_DATA_DIR": dir}
+	_, key, _ := runMain(t, env, "", "apikey", "create", "--name", "e2e")
+	key = strings.TrimSpace(key)
+	api := startServer(t, env, "--role", "api")
+	c := client{t, "http://" + api.addr}
+	id, _, _ := applicantThroughSubmit(t, c, key, "ext-roles")
+	time.Sleep(time.Second)
+	if st := c.json("GET", "/v1/applicants/"+id, key, nil, 200)["status"]; st != "pending" {
+		t.Fatalf("without a worker the status is %v, want pending", st)
+	}
+	worker := startServer(t, env, "--role", "worker")
+	wc := client{t, "http://" + worker.addr}
+	if m := wc.json("GET", "/healthz", "", nil, 200); m["role"] != "worker" {
+		t.Fatalf("worker health: %v", m)
+	}
+	if code, _, _ := wc.do("GET", "/v1/applicants/"+id, key, nil, ""); code != 404 {
+		t.Fatalf("a worker process serves the API: %d", code)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		st := c.json("GET", "/v1/applicants/"+id, key, nil, 200)["status"]
+		if st == "approved" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("status %v after the worker started\n%s", st, worker.log())
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
