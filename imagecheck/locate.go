@@ -22,6 +22,9 @@ import (
 //     a second document.
 const locateSide = 480
 
+// maxLines is how many Hough lines the quad search combines (besides the frame borders).
+const maxLines = 72
+
 // edgeMap holds, per pixel of the localisation image, the edge orientation bin (0..35, 5° each,
 // orientation of the gradient modulo 180°) or -1 where there is no edge.
 type edgeMap struct {
@@ -743,9 +746,6 @@ func extendToBorder(em *edgeMap, q *quadCand) {
 			}
 			end := [2]float64{s.corner[0] + ux*t, s.corner[1] + uy*t}
 			n, d := segSupport(em, s.corner, end, 0, 1, 1)
-			if debugExtend != nil {
-				debugExtend("side %d adj %d: t %.1f l %.1f support %.0f/%.0f", i, k, t, l, n, d)
-			}
 			// Edges thin out at the frame's last pixels: a short run needs one hit in a few.
 			if d < 2 || (d >= 5 && n/d < 0.75) || (d < 5 && n < 1) {
 				ok = false
@@ -761,6 +761,3 @@ func extendToBorder(em *edgeMap, q *quadCand) {
 		q.area = signedArea(q.c)
 	}
 }
-
-// debugExtend, when set by a test, traces extendToBorder.
-var debugExtend func(format string, a ...any)

@@ -466,9 +466,6 @@ func occlusion(d *docPlanes, paper [3]float32, white float64) (depthMM, share fl
 				}
 			}
 			i := iy*W + ix
-			if debugSeedHook != nil {
-				debugSeedHook(bx, by, ci, co, grad[i], dist(ci, co), dist(ci, paper), sc)
-			}
 			if !ok1 || !ok2 || ci[0] >= 240 || grad[i] > 14*sc || dist(ci, co) > 32*sc || dist(ci, paper) < 30*sc || shaded(ci, paper) {
 				flush()
 				continue
@@ -494,15 +491,6 @@ func occlusion(d *docPlanes, paper [3]float32, white float64) (depthMM, share fl
 			ref[s.i] = s.c
 			queue = append(queue, s.i)
 		}
-	}
-	if debugOcclusionHook != nil {
-		defer func() {
-			var si []int
-			for _, s := range seeds {
-				si = append(si, s.i)
-			}
-			debugOcclusionHook(d, seen, si)
-		}()
 	}
 	area := 0
 	maxDepth := 0
@@ -544,12 +532,6 @@ func shaded(c, paper [3]float32) bool {
 	tol := 0.04 + 3/c[0]
 	return abs32(db) < tol && abs32(dr) < tol
 }
-
-// debugSeedHook, when set by a test, sees every border position the occlusion check tests.
-var debugSeedHook func(x, y int, in, out [3]float32, grad, dIO, dPaper, sc float32)
-
-// debugOcclusionHook, when set by a test, receives the occlusion region for viewing.
-var debugOcclusionHook func(d *docPlanes, seen []bool, seeds []int)
 
 // paperColour is the median colour of the document's brighter half: its background stock.
 func paperColour(d *docPlanes, idx []int, lum lumaStats) [3]float32 {

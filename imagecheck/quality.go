@@ -123,7 +123,7 @@ func Assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	}
 	small := p.reduce(k)
 	em := edges(small)
-	lines := houghLines(em, 72)
+	lines := houghLines(em, maxLines)
 	cands := findQuads(em, lines)
 	var best *quadCand
 	toAnalysis := func(c [4][2]float64) [4][2]float64 {
@@ -165,7 +165,11 @@ func Assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	}
 	if best == nil {
 		ms["doc_found"] = 0
-		rep.add(kyc.DocNotFoundInImage, side, map[string]any{"measure": "outline_support", "threshold": 0.5})
+		bestSupport := 0.0
+		if len(cands) > 0 {
+			bestSupport = round3(cands[0].support)
+		}
+		rep.add(kyc.DocNotFoundInImage, side, map[string]any{"measure": "outline_support", "value": bestSupport, "threshold": 0.5})
 		// No outline: still say when the photo as a whole is too dark or blurred, which is
 		// the more useful message, judging blur as if the document filled the frame (the most
 		// lenient assumption).
@@ -206,7 +210,10 @@ func Assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 		q = [4][2]float64{q[1], q[2], q[3], q[0]}
 		la, lb = lb, la
 	}
-	aspect := la / lb
+	// Card (ID-1, 1.586) or passport page (1.42)? Under keystone perspective the far side
+	// shrinks, so the nearer (longer) side of each pair estimates the true proportion better
+	// than the mean.
+	aspect := math.Max(sideLen(q[0], q[1]), sideLen(q[2], q[3])) / math.Max(sideLen(q[1], q[2]), sideLen(q[3], q[0]))
 	longMM, shortMM := 85.6, 54.0
 	if aspect < 1.5 {
 		longMM, shortMM = 125, 88

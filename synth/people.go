@@ -6,9 +6,9 @@ import (
 	"strings"
 )
 
-// Person is an invented holder. Names are assembled from syllables so that no real person's
+// person is an invented holder. Names are assembled from syllables so that no real person's
 // name is reproduced on purpose; the issuing country is the ICAO test state UTO.
-type Person struct {
+type person struct {
 	Surname, Given string
 	CNName         string // Chinese-style name for the resident-ID card
 	Sex            string // "M" or "F"
@@ -29,7 +29,7 @@ var (
 	weights7311 = []int{7, 3, 1}
 )
 
-func invent(r *rand.Rand) Person {
+func invent(r *rand.Rand) person {
 	name := func(n int) string {
 		var b strings.Builder
 		for i := 0; i < n; i++ {
@@ -37,7 +37,7 @@ func invent(r *rand.Rand) Person {
 		}
 		return strings.ToUpper(b.String())
 	}
-	p := Person{Surname: name(2 + r.IntN(2)), Given: name(2 + r.IntN(2))}
+	p := person{Surname: name(2 + r.IntN(2)), Given: name(2 + r.IntN(2))}
 	if r.IntN(2) == 0 {
 		p.Sex = "M"
 	} else {
@@ -94,7 +94,7 @@ func pad(s string, n int) string {
 func yymmdd(d [3]int) string { return fmt.Sprintf("%02d%02d%02d", d[0]%100, d[1], d[2]) }
 
 // mrzTD3 is a passport's two 44-character lines.
-func (p Person) mrzTD3() []string {
+func (p person) mrzTD3() []string {
 	l1 := pad("P<UTO"+p.Surname+"<<"+p.Given, 44)
 	num := pad(p.Number, 9)
 	b, e := yymmdd(p.Birth), yymmdd(p.Expiry)
@@ -105,7 +105,7 @@ func (p Person) mrzTD3() []string {
 }
 
 // mrzTD1 is an ID card's three 30-character lines.
-func (p Person) mrzTD1() []string {
+func (p person) mrzTD1() []string {
 	num := pad(p.Number, 9)
 	l1 := pad("I<UTO"+num+string(icaoCheck(num)), 30)
 	b, e := yymmdd(p.Birth), yymmdd(p.Expiry)
@@ -116,4 +116,4 @@ func (p Person) mrzTD1() []string {
 	return []string{l1, l2, l3}
 }
 
-func (p Person) date(d [3]int) string { return fmt.Sprintf("%02d.%02d.%04d", d[2], d[1], d[0]) }
+func (p person) date(d [3]int) string { return fmt.Sprintf("%02d.%02d.%04d", d[2], d[1], d[0]) }

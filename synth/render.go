@@ -291,7 +291,7 @@ func roundCorners(img *image.RGBA, rad float64) {
 }
 
 // renderDoc draws one document of kind k for person p.
-func renderDoc(k Kind, p Person, r *rand.Rand) flatDoc {
+func renderDoc(k Kind, p person, r *rand.Rand) flatDoc {
 	wmm, hmm := k.SizeMM()
 	W, H := int(wmm*renderPxPerMM), int(hmm*renderPxPerMM)
 	img := image.NewRGBA(image.Rect(0, 0, W, H))

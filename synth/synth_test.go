@@ -82,7 +82,7 @@ func TestMRZCheckDigits(t *testing.T) {
 			t.Errorf("icaoCheck(%s) = %c, want %c", s, got, want)
 		}
 	}
-	p := Person{Surname: "ERIKSSON", Given: "ANNA", Sex: "F", Birth: [3]int{1974, 8, 12}, Expiry: [3]int{2012, 4, 15}, Number: "L898902C3"}
+	p := person{Surname: "ERIKSSON", Given: "ANNA", Sex: "F", Birth: [3]int{1974, 8, 12}, Expiry: [3]int{2012, 4, 15}, Number: "L898902C3"}
 	l := p.mrzTD3()
 	if len(l[0]) != 44 || len(l[1]) != 44 || !strings.HasPrefix(l[1], "L898902C36UTO7408122F1204159") {
 		t.Errorf("TD3 %q", l)
