@@ -99,6 +99,7 @@ func TestRunErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			if err := tc.run(); !tc.want(err) {
 				t.Errorf("unexpected error %v", err)
 			}
