@@ -115,6 +115,9 @@ func (s *Session) Run(ctx context.Context, inputs ...Tensor) ([]Tensor, error) {
 	if len(inputs) != len(s.inputs) {
 		return nil, fmt.Errorf("onnx: %s takes %d inputs, got %d", s.name, len(s.inputs), len(inputs))
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	select {
 	case s.sem <- struct{}{}:
 	case <-ctx.Done():
