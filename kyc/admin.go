@@ -210,9 +210,7 @@ func (s *Service) IssueToken(ctx context.Context, actor Actor, applicantID strin
 	if _, err := s.store.GetApplicant(ctx, applicantID); err != nil {
 		return "", time.Time{}, "", err
 	}
-	expires = s.now().Add(s.set.TokenTTL).Truncate(time.Second)
-	payload := applicantID + "." + strconv.FormatInt(expires.Unix(), 10)
-	token = "kat_" + base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + s.sign(payload)
+	token, expires = s.issueSigned("kat_", applicantID, s.set.TokenTTL)
 	link = s.set.PublicURL + "/flow/" + url.PathEscape(applicantID) + "#token=" + url.QueryEscape(token)
 	err = s.store.Update(ctx, func(tx Tx) error {
 		return s.audit(ctx, tx, actor, "token.issue", applicantID, "", map[string]any{"expires_at": expires.Format(time.RFC3339)})
@@ -226,29 +224,37 @@ func (s *Service) sign(payload string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// VerifyToken returns the applicant a token grants access to.
-func (s *Service) VerifyToken(token string) (string, error) {
-	bad := Errorf(KindUnauthorized, "invalid or expired applicant token")
-	rest, ok := strings.CutPrefix(token, "kat_")
+// issueSigned returns a bearer token "<prefix><base64(subject.expiry)>.<HMAC>" valid for ttl.
+func (s *Service) issueSigned(prefix, subject string, ttl time.Duration) (string, time.Time) {
+	exp := s.now().Add(ttl).Truncate(time.Second)
+	payload := subject + "." + strconv.FormatInt(exp.Unix(), 10)
+	return prefix + base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + s.sign(payload), exp
+}
+
+// openSigned checks a token from issueSigned (prefix, signature, expiry) and returns its subject.
+func (s *Service) openSigned(prefix, token string) (string, bool) {
+	rest, ok := strings.CutPrefix(token, prefix)
 	if !ok || len(token) > 512 {
-		return "", bad
+		return "", false
 	}
 	enc, mac, ok := strings.Cut(rest, ".")
-	if !ok {
-		return "", bad
-	}
 	raw, err := base64.RawURLEncoding.DecodeString(enc)
-	if err != nil {
-		return "", bad
+	if !ok || err != nil || !hmac.Equal([]byte(mac), []byte(s.sign(string(raw)))) {
+		return "", false
 	}
-	payload := string(raw)
-	if !hmac.Equal([]byte(mac), []byte(s.sign(payload))) {
-		return "", bad
-	}
-	id, exp, ok := strings.Cut(payload, ".")
+	subject, exp, ok := strings.Cut(string(raw), ".")
 	n, err := strconv.ParseInt(exp, 10, 64)
 	if !ok || err != nil || s.now().After(time.Unix(n, 0)) {
-		return "", bad
+		return "", false
+	}
+	return subject, true
+}
+
+// VerifyToken returns the applicant a token grants access to.
+func (s *Service) VerifyToken(token string) (string, error) {
+	id, ok := s.openSigned("kat_", token)
+	if !ok {
+		return "", Errorf(KindUnauthorized, "invalid or expired applicant token")
 	}
 	return id, nil
 }
@@ -306,27 +312,15 @@ const StaffSessionTTL = 8 * time.Hour
 
 // IssueStaffSession returns a signed session token for a staff member who just logged in.
 func (s *Service) IssueStaffSession(st *Staff) (string, time.Time) {
-	exp := s.now().Add(StaffSessionTTL).Truncate(time.Second)
-	payload := "staff:" + st.ID + "." + strconv.FormatInt(exp.Unix(), 10)
-	return "kst_" + base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + s.sign(payload), exp
+	return s.issueSigned("kst_", "staff:"+st.ID, StaffSessionTTL)
 }
 
 // VerifyStaffSession returns the staff member of a session token, refusing disabled accounts.
 func (s *Service) VerifyStaffSession(ctx context.Context, token string) (*Staff, error) {
 	bad := Errorf(KindUnauthorized, "invalid or expired session")
-	rest, ok := strings.CutPrefix(token, "kst_")
-	if !ok || len(token) > 512 {
-		return nil, bad
-	}
-	enc, mac, ok := strings.Cut(rest, ".")
-	raw, err := base64.RawURLEncoding.DecodeString(enc)
-	if !ok || err != nil || !hmac.Equal([]byte(mac), []byte(s.sign(string(raw)))) {
-		return nil, bad
-	}
-	body, ok := strings.CutPrefix(string(raw), "staff:")
-	id, exp, ok2 := strings.Cut(body, ".")
-	n, err := strconv.ParseInt(exp, 10, 64)
-	if !ok || !ok2 || err != nil || s.now().After(time.Unix(n, 0)) {
+	subject, ok := s.openSigned("kst_", token)
+	id, isStaff := strings.CutPrefix(subject, "staff:")
+	if !ok || !isStaff {
 		return nil, bad
 	}
 	st, err := s.store.GetStaff(ctx, id)
