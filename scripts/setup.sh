@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 command -v go >/dev/null || { echo "setup: Go is required (https://go.dev/dl)"; exit 1; }
 
 # Debian packages the tests and checks use. Listed here as they are added.
-APT_PACKAGES=(curl jq)
+# curl, jq: the README walkthrough. fonts-*: the synthetic document generator (Latin and CJK
+# glyphs). poppler-utils: PDF text and rasterising for proof of address. chromium: browser tests.
+APT_PACKAGES=(curl jq fonts-dejavu-core fonts-noto-cjk poppler-utils chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
