@@ -36,7 +36,8 @@ type UploadEngine interface {
 // Input is a submission's check input with every image decoded once.
 type Input struct {
 	*kyc.CheckInput
-	images map[*kyc.Upload]*imagecheck.Decoded
+	images  map[*kyc.Upload]*imagecheck.Decoded
+	quality qualityReports
 }
 
 // Image returns the decoded image of an upload, or nil when it is absent or could not be decoded.

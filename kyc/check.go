@@ -106,6 +106,9 @@ type FaceData struct {
 	MatchThreshold    float64       `json:"match_threshold,omitempty"`
 	ModelVersion      string        `json:"model_version,omitempty"`
 	Liveness          *LivenessData `json:"liveness,omitempty"`
+	// Embedding is the selfie's face embedding (unit length), kept to find the same face on
+	// another applicant (DUPLICATE_FACE). Never part of any output.
+	Embedding []float32 `json:"-"`
 }
 
 // LivenessData is the liveness verdict.
