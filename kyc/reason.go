@@ -119,6 +119,9 @@ const (
 	POANameMismatch    Code = "POA_NAME_MISMATCH"
 	POAAddressMismatch Code = "POA_ADDRESS_MISMATCH"
 	POATypeNotAccepted Code = "POA_TYPE_NOT_ACCEPTED"
+	// POAEditSuspected is kycd's own code: the file shows signs of editing (an image editor as the
+	// PDF's producer, an incremental update that changed its text). Never an automatic rejection.
+	POAEditSuspected Code = "POA_EDIT_SUSPECTED"
 
 	DuplicateDocument Code = "DUPLICATE_DOCUMENT"
 	DuplicateFace     Code = "DUPLICATE_FACE"
@@ -284,6 +287,9 @@ func init() {
 	add(POATypeNotAccepted, Retry, StepProofOfAddress,
 		"This type of document is not accepted as proof of address.", "该类文件不能作为地址证明。",
 		"Upload a utility bill, bank statement or government letter.", "请上传水电燃气账单、银行对账单或政府信函。")
+	add(POAEditSuspected, Review, StepProofOfAddress,
+		"Your proof of address needs a manual check.", "您的地址证明文件需要人工审核。",
+		"A specialist will review it; you do not need to do anything.", "工作人员将进行审核，您无需操作。")
 
 	add(DuplicateDocument, Review, StepIdentity,
 		"This document is already used by another account.", "该证件已被其他账户使用。",

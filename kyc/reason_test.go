@@ -18,7 +18,7 @@ var productTaxonomy = map[Code]Disposition{
 	SelfieNoFace: Retry, SelfieMultipleFaces: Retry, SelfieQuality: Retry, LivenessChallengeFailed: Retry,
 	LivenessExpired: Retry, LivenessSpoofSuspected: Review, FaceMatchInconclusive: Retry, FaceMismatch: Review,
 	POATooOld: Retry, POADateMissing: Retry, POANameMissing: Retry, POAAddressMissing: Retry, POANameMismatch: Retry,
-	POAAddressMismatch: Retry, POATypeNotAccepted: Retry, DuplicateDocument: Review, DuplicateFace: Review,
+	POAAddressMismatch: Retry, POATypeNotAccepted: Retry, POAEditSuspected: Review, DuplicateDocument: Review, DuplicateFace: Review,
 	ResubmissionLimitReached: Final, CheckUnavailable: System, ManualRejection: Final,
 }
 

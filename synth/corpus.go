@@ -40,6 +40,9 @@ type Sample struct {
 	// Truth holds the physical quantities behind the labels: frame_share, px_per_mm, cut_off,
 	// glare_clipped, blur_sigma_mm, motion_mm, gain, shadow_factor, shadow_cover, occluder_mm...
 	Truth map[string]float64
+	// Person is what the first document says (names, dates, numbers, zone lines): the reading
+	// engine's ground truth. Nil when the photo shows no document.
+	Person *Person
 }
 
 // QualityCodes are the codes the image-quality check reports, the ones the corpus labels.
@@ -149,6 +152,9 @@ func (g *gen) render() Sample {
 
 	var s Sample
 	s.Spec, s.Kind = g.spec, kind
+	if !g.is(kyc.DocNotFoundInImage) {
+		s.Person = person.truth(kind)
+	}
 	wmm, hmm := kind.SizeMM()
 	if g.is(kyc.DocNotFoundInImage) {
 		if r.IntN(3) == 0 {

@@ -27,6 +27,9 @@ var (
 	streets     = []string{"Harbour Lane", "Linden Road", "Quarry Street", "Meadow Way", "Orchard Row", "Mill Close"}
 	cnPlaces    = []string{"东湖区", "南山区", "西城区", "北林区", "青溪镇", "白沙路", "和平街", "新华路"}
 	weights7311 = []int{7, 3, 1}
+	// cnProvinces are GB/T 2260 province-level codes, the resident-ID number's first two digits.
+	cnProvinces = []int{11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+		50, 51, 52, 53, 54, 61, 62, 63, 64, 65}
 )
 
 func invent(r *rand.Rand) person {
@@ -51,7 +54,12 @@ func invent(r *rand.Rand) person {
 	p.Expiry = [3]int{2027 + r.IntN(10), 1 + r.IntN(12), 1 + r.IntN(28)}
 	letters := "ABCDEFGHJKLMNPRSTUVWXYZ"
 	p.Number = string(letters[r.IntN(len(letters))]) + string(letters[r.IntN(len(letters))]) + fmt.Sprintf("%07d", r.IntN(10000000))
-	body := fmt.Sprintf("%06d%04d%02d%02d%03d", 110000+r.IntN(800000), p.Birth[0], p.Birth[1], p.Birth[2], r.IntN(1000))
+	// The sequence number's last digit is odd for men and even for women (GB 11643).
+	seq := r.IntN(1000)
+	if (seq%2 == 1) != (p.Sex == "M") {
+		seq ^= 1
+	}
+	body := fmt.Sprintf("%02d%04d%04d%02d%02d%03d", cnProvinces[(seq/2)%len(cnProvinces)], 101+r.IntN(800000)%9000, p.Birth[0], p.Birth[1], p.Birth[2], seq)
 	p.CNNumber = body + cnCheck(body)
 	p.Address = fmt.Sprintf("%d %s", 1+r.IntN(200), streets[r.IntN(len(streets))])
 	p.CNAddress = cnPlaces[r.IntN(len(cnPlaces))] + cnPlaces[r.IntN(len(cnPlaces))] + fmt.Sprintf("%d号", 1+r.IntN(300))
@@ -117,3 +125,52 @@ func (p person) mrzTD1() []string {
 }
 
 func (p person) date(d [3]int) string { return fmt.Sprintf("%02d.%02d.%04d", d[2], d[1], d[0]) }
+
+// Person is the ground truth of a sample's (first) document: what a perfect reader reads from
+// it. Dates are ISO 8601. The names are invented and the issuing state is the ICAO test state
+// UTO (the Chinese-style card's fields are those of a CHN resident identity card).
+type Person struct {
+	// Surname and Given are the Latin names as printed and in the zone (upper case; empty on
+	// the Chinese-style card).
+	Surname, Given string
+	// CNName is the Chinese name printed on the Chinese-style card.
+	CNName string
+	// Sex is "M" or "F".
+	Sex string
+	// DateOfBirth and ExpiryDate are ISO dates (the Chinese-style card prints no expiry).
+	DateOfBirth, ExpiryDate string
+	// Birth and Expiry are the same dates as year, month, day.
+	Birth, Expiry [3]int
+	// Number is the passport or ID card's document number.
+	Number string
+	// Nationality and IssuingCountry are ICAO codes: UTO, or CHN for the Chinese-style card.
+	Nationality, IssuingCountry string
+	// DocumentCode is the zone's document code: "P" (passport) or "I" (ID card); empty for the
+	// Chinese-style card, which has no zone.
+	DocumentCode string
+	// MRZ is the zone's lines as printed (none on the Chinese-style card).
+	MRZ []string
+	// NationalID is the 18-character resident identity number printed on the Chinese-style card.
+	NationalID string
+}
+
+// truth is the ground truth of p printed on a document of kind k.
+func (p person) truth(k Kind) *Person {
+	t := &Person{Surname: p.Surname, Given: p.Given, CNName: p.CNName, Sex: p.Sex,
+		DateOfBirth: iso(p.Birth), ExpiryDate: iso(p.Expiry), Birth: p.Birth, Expiry: p.Expiry,
+		Number: p.Number, Nationality: "UTO", IssuingCountry: "UTO"}
+	switch k {
+	case Passport:
+		t.DocumentCode, t.MRZ = "P", p.mrzTD3()
+	case IDCard:
+		t.DocumentCode, t.MRZ = "I", p.mrzTD1()
+	case CNID:
+		t.Number, t.NationalID = p.CNNumber, p.CNNumber
+		t.Nationality, t.IssuingCountry = "CHN", "CHN"
+		t.ExpiryDate, t.Expiry = "", [3]int{}
+		t.Surname, t.Given = "", "" // the card prints only the Chinese name
+	}
+	return t
+}
+
+func iso(d [3]int) string { return fmt.Sprintf("%04d-%02d-%02d", d[0], d[1], d[2]) }

@@ -28,19 +28,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"reflect"
 	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kycd/kycd/check"
 	"github.com/kycd/kycd/imagecheck"
 	"github.com/kycd/kycd/kyc"
 	"github.com/kycd/kycd/mrz"
-	"github.com/kycd/kycd/natid"
 	"github.com/kycd/kycd/ocr"
 	"github.com/kycd/kycd/reading"
 	"github.com/kycd/kycd/synth"
@@ -264,47 +261,7 @@ func compareZone(set string, res *kyc.CheckResult, want map[string]string, verbo
 	return o
 }
 
-// holder is the ground truth of a synthetic document.
-type holder struct {
-	Surname, Given, CNName, Sex, Number, CNNumber string
-	Birth, Expiry                                 [3]int
-}
-
-// personOf returns the synthetic holder when synth.Sample exposes it (an exported field Person or
-// Holder with the fields of holder); it is read by reflection so that this command builds
-// whatever synth exposes.
-func personOf(s synth.Sample) (holder, bool) {
-	var h holder
-	v := reflect.ValueOf(s)
-	f := v.FieldByName("Person")
-	if !f.IsValid() {
-		f = v.FieldByName("Holder")
-	}
-	if !f.IsValid() || f.Kind() != reflect.Struct {
-		return h, false
-	}
-	str := func(name string) string {
-		if x := f.FieldByName(name); x.IsValid() && x.Kind() == reflect.String {
-			return x.String()
-		}
-		return ""
-	}
-	date := func(name string) [3]int {
-		var d [3]int
-		if x := f.FieldByName(name); x.IsValid() && x.Kind() == reflect.Array && x.Len() == 3 {
-			for i := range d {
-				d[i] = int(x.Index(i).Int())
-			}
-		}
-		return d
-	}
-	h = holder{Surname: str("Surname"), Given: str("Given"), CNName: str("CNName"), Sex: str("Sex"),
-		Number: str("Number"), CNNumber: str("CNNumber"), Birth: date("Birth"), Expiry: date("Expiry")}
-	return h, h.Surname != "" || h.CNName != ""
-}
-
-var errNoTruth = errors.New("synth.Sample carries no ground truth (no Person field): exact% is a proxy " +
-	"(zone verifies and its name equals the printed name; Chinese cards: Han name and a number whose MOD 11-2 check holds)")
+var errNoTruth = errors.New("synthetic sample without ground truth (no document in the photo)")
 
 func readSynth(ctx context.Context, pipe *check.Pipeline, set string, spec synth.Spec, verbose bool) outcome {
 	s := synth.Render(spec)
@@ -312,9 +269,11 @@ func readSynth(ctx context.Context, pipe *check.Pipeline, set string, spec synth
 	if err != nil {
 		return outcome{set: set, misses: []string{"error: " + err.Error()}}
 	}
-	p, haveTruth := personOf(s)
+	p := s.Person
 	var o outcome
 	switch {
+	case p == nil:
+		o = outcome{set: set, misses: []string{errNoTruth.Error()}}
 	case spec.Kind == synth.CNID:
 		o = outcome{set: set}
 		f := map[string]string{}
@@ -325,42 +284,17 @@ func readSynth(ctx context.Context, pipe *check.Pipeline, set string, spec synth
 		if f["native_name"] != "" {
 			name = f["native_name"]
 		}
-		if haveTruth {
-			o.ok = name == p.CNName && f["document_number"] == p.CNNumber
-			if !o.ok {
-				o.misses = append(o.misses, missCN(name, f["document_number"], p, verbose))
-			}
-		} else {
-			// Proxy: a name of Chinese characters and a number whose MOD 11-2 check holds.
-			num := f["document_number"]
-			check, _ := natid.Mod112(num[:min(17, len(num))])
-			o.ok = utf8.RuneCountInString(name) >= 2 && len(num) == 18 && num[17] == check
-			o.misses = append(o.misses, errNoTruth.Error())
+		o.found = f["document_number"] != ""
+		o.valid = o.found && !hasCode(res, kyc.DocNumberInvalid)
+		o.ok = name == p.CNName && f["document_number"] == p.NationalID
+		if !o.ok {
+			o.misses = append(o.misses, missCN(name, f["document_number"], p, verbose))
 		}
-	case haveTruth:
-		code := "P"
-		if spec.Kind == synth.IDCard {
-			code = "I"
-		}
-		want := map[string]string{"document_code": code, "document_number": p.Number, "surname": p.Surname,
-			"given_names": p.Given, "nationality": "UTO", "date_of_birth": iso(p.Birth), "sex": p.Sex,
-			"expiry_date": iso(p.Expiry), "issuing_country": "UTO"}
-		o = compareZone(set, res, want, verbose)
 	default:
-		// Proxy: the zone verifies (check digits, dates, codes), and its name, which no check
-		// digit covers, agrees with the printed name where that was read.
-		o = outcome{set: set}
-		if d := res.Document; d != nil && d.MRZ != nil {
-			o.found = true
-			o.valid = d.MRZ.Valid
-			zoneName := strings.TrimSpace(d.MRZ.Fields["given_names"] + " " + d.MRZ.Fields["surname"])
-			nospace := func(s string) string { return strings.ReplaceAll(s, " ", "") }
-			o.ok = o.valid && (d.Fields["full_name"] == "" || nospace(d.Fields["full_name"]) == nospace(zoneName))
-			if verbose && !o.ok {
-				o.misses = append(o.misses, fmt.Sprintf("printed name %q, zone name %q", d.Fields["full_name"], zoneName))
-			}
-		}
-		o.misses = append(o.misses, errNoTruth.Error())
+		want := map[string]string{"document_code": p.DocumentCode, "document_number": p.Number, "surname": p.Surname,
+			"given_names": p.Given, "nationality": p.Nationality, "date_of_birth": p.DateOfBirth, "sex": p.Sex,
+			"expiry_date": p.ExpiryDate, "issuing_country": p.IssuingCountry}
+		o = compareZone(set, res, want, verbose)
 	}
 	o.ms, o.stages = ms, stages(res)
 	if verbose && !o.ok {
@@ -372,14 +306,21 @@ func readSynth(ctx context.Context, pipe *check.Pipeline, set string, spec synth
 	return o
 }
 
-func missCN(name, number string, p holder, verbose bool) string {
+func missCN(name, number string, p *synth.Person, verbose bool) string {
 	if !verbose {
 		return "cn fields"
 	}
-	return fmt.Sprintf("cn: read %q %q want %q %q", name, number, p.CNName, p.CNNumber)
+	return fmt.Sprintf("cn: read %q %q want %q %q", name, number, p.CNName, p.NationalID)
 }
 
-func iso(d [3]int) string { return fmt.Sprintf("%04d-%02d-%02d", d[0], d[1], d[2]) }
+func hasCode(res *kyc.CheckResult, c kyc.Code) bool {
+	for _, f := range res.Findings {
+		if f.Code == c {
+			return true
+		}
+	}
+	return false
+}
 
 func report(w io.Writer, all []outcome, verbose bool) {
 	sets := []string{}

@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/kycd/kycd/synth"
 )
 
 // The command's full run (models, rendering) is exercised with `go run ./cmd/eval-ocr`; these
@@ -47,14 +45,6 @@ func TestSpecimenCases(t *testing.T) {
 		if strings.HasSuffix(c.File, "Malta_BAD.png") || strings.HasSuffix(c.File, filepath.Join("visas", "Germany.png")) || len(c.Lines) == 0 {
 			t.Errorf("specimen %s should be left out", c.File)
 		}
-	}
-}
-
-func TestPersonOf(t *testing.T) {
-	t.Parallel()
-	// Whatever synth exposes, personOf must not panic; without a Person field it says so.
-	if _, ok := personOf(synth.Sample{}); ok {
-		t.Error("an empty sample has no holder")
 	}
 }
 
