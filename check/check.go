@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -205,4 +206,15 @@ func fileLevel(c kyc.Code) bool {
 		return true
 	}
 	return false
+}
+
+// Close releases the engines' resources (loaded models).
+func (p *Pipeline) Close() error {
+	var errs []error
+	for _, e := range p.engines {
+		if c, ok := e.(interface{ Close() error }); ok {
+			errs = append(errs, c.Close())
+		}
+	}
+	return errors.Join(errs...)
 }

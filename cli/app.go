@@ -17,7 +17,6 @@ import (
 	"github.com/kycd/kycd/check"
 	"github.com/kycd/kycd/config"
 	"github.com/kycd/kycd/filestore"
-	"github.com/kycd/kycd/imagecheck"
 	"github.com/kycd/kycd/jobs"
 	"github.com/kycd/kycd/kyc"
 	"github.com/kycd/kycd/sqlstore"
@@ -73,27 +72,22 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	return a, nil
 }
 
-func newPipeline(cfg *config.Config, log *slog.Logger) *check.Pipeline {
-	lim := imagecheck.DefaultLimits()
-	lim.MaxBytes, lim.MaxPixels = cfg.Limits.MaxImageBytes, cfg.Limits.MaxPixels
-	return check.New(check.Options{Image: lim, MaxPDFBytes: cfg.Limits.MaxPDFBytes, Logger: log})
-}
-
 func settings(cfg *config.Config, secret []byte) kyc.Settings {
 	return kyc.Settings{
-		Levels:             cfg.Levels,
-		MaxAttemptsPerStep: cfg.Review.MaxAttemptsPerStep,
-		SLABusinessDays:    cfg.Review.SLABusinessDays,
-		LivenessMinActions: cfg.Liveness.MinActions,
-		LivenessMaxActions: cfg.Liveness.MaxActions,
-		LivenessTTL:        cfg.Liveness.TTL.Duration,
-		MaxFrames:          cfg.Limits.MaxFrames,
-		MaxAppealFiles:     cfg.Limits.MaxAppealFiles,
-		TokenSecret:        secret,
-		TokenTTL:           cfg.Tokens.TTL.Duration,
-		PublicURL:          cfg.PublicURL,
-		WebhookRetryWindow: cfg.Webhooks.RetryWindow.Duration,
-		CheckRetries:       cfg.Jobs.CheckRetries,
+		Levels:                 cfg.Levels,
+		MaxAttemptsPerStep:     cfg.Review.MaxAttemptsPerStep,
+		SLABusinessDays:        cfg.Review.SLABusinessDays,
+		LivenessMinActions:     cfg.Liveness.MinActions,
+		LivenessMaxActions:     cfg.Liveness.MaxActions,
+		LivenessTTL:            cfg.Liveness.TTL.Duration,
+		MaxFrames:              cfg.Limits.MaxFrames,
+		MaxAppealFiles:         cfg.Limits.MaxAppealFiles,
+		TokenSecret:            secret,
+		TokenTTL:               cfg.Tokens.TTL.Duration,
+		PublicURL:              cfg.PublicURL,
+		WebhookRetryWindow:     cfg.Webhooks.RetryWindow.Duration,
+		CheckRetries:           cfg.Jobs.CheckRetries,
+		DuplicateFaceThreshold: cfg.Checks.DuplicateFace,
 	}
 }
 
@@ -153,6 +147,9 @@ func (a *app) close() {
 	}
 	if a.files != nil {
 		_ = a.files.Close()
+	}
+	if a.check != nil {
+		_ = a.check.Close()
 	}
 }
 

@@ -145,7 +145,9 @@ func cmdCheck(ctx context.Context, env Env, args []string) error {
 		}
 		in.Challenge = c
 	}
-	res, err := newPipeline(cfg, newLogger(io.Discard, "error")).Check(ctx, in)
+	pipe := newPipeline(cfg, newLogger(io.Discard, "error"))
+	defer pipe.Close()
+	res, err := pipe.Check(ctx, in)
 	if err != nil {
 		return err
 	}

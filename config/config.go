@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,8 +44,60 @@ type Config struct {
 	Liveness  Liveness    `yaml:"liveness"`
 	Webhooks  Webhooks    `yaml:"webhooks"`
 	Jobs      Jobs        `yaml:"jobs"`
+	Checks    Checks      `yaml:"checks"`
 	Levels    []kyc.Level `yaml:"levels"`
 }
+
+// Checks configures the check engines. A threshold left at 0 takes the engine's documented
+// default; every finding's detail names the threshold that applied.
+type Checks struct {
+	// Engines are the engines that run after the file checks, in order: quality (document photo
+	// quality), reading (OCR, MRZ, printed fields, document policy, profile comparison), face
+	// (selfie, liveness, face match) and poa (proof of address). Leaving one out turns its
+	// checks off.
+	Engines []string `yaml:"engines" env:"KYCD_CHECK_ENGINES"`
+	// ModelsDir holds ONNX Runtime and the models (scripts/models.sh fills it). Empty: the
+	// .cache/models folder beside models.lock, found from the working directory.
+	ModelsDir string  `yaml:"models_dir" env:"KYCD_MODELS_DIR"`
+	Quality   Quality `yaml:"quality"`
+	Face      Face    `yaml:"face"`
+	// DuplicateFace is the cosine similarity above which a selfie counts as the face of another
+	// applicant (DUPLICATE_FACE, to a reviewer). Stricter than face.match_threshold: it is
+	// compared with every applicant, so its false-accept rate multiplies by their number.
+	DuplicateFace float64 `yaml:"duplicate_face_threshold"`
+}
+
+// Quality holds the image-quality thresholds (imagecheck.Thresholds; 0 = default).
+type Quality struct {
+	MinFrameShare   float64 `yaml:"min_frame_share"`
+	MinPxPerMM      float64 `yaml:"min_px_per_mm"`
+	MaxCutOff       float64 `yaml:"max_cut_off"`
+	MaxBlurMM       float64 `yaml:"max_blur_mm"`
+	MaxGlare        float64 `yaml:"max_glare"`
+	MinWhiteLevel   float64 `yaml:"min_white_level"`
+	MaxMeanLuma     float64 `yaml:"max_mean_luma"`
+	MaxClipped      float64 `yaml:"max_clipped"`
+	MinShadowRatio  float64 `yaml:"min_shadow_ratio"`
+	MinChroma       float64 `yaml:"min_chroma"`
+	MaxCoverDepthMM float64 `yaml:"max_cover_depth_mm"`
+	MinCoverShare   float64 `yaml:"min_cover_share"`
+}
+
+// Face holds the face engine's thresholds (face.Config; 0 = default).
+type Face struct {
+	MatchThreshold float64 `yaml:"match_threshold" env:"KYCD_FACE_MATCH_THRESHOLD"`
+	MinFacePixels  float64 `yaml:"min_face_pixels"`
+	MinBrightness  float64 `yaml:"min_brightness"`
+	MinSharpness   float64 `yaml:"min_sharpness"`
+	EyeOpen        float64 `yaml:"eye_open"`
+	TurnAngle      float64 `yaml:"turn_angle"`
+	NodAngle       float64 `yaml:"nod_angle"`
+	FramesMirrored bool    `yaml:"frames_mirrored"`
+	SpoofBelow     float64 `yaml:"spoof_below"`
+}
+
+// CheckEngines are the engine names checks.engines accepts.
+var CheckEngines = []string{"quality", "reading", "face", "poa"}
 
 // Database selects the store.
 type Database struct {
@@ -229,6 +282,23 @@ func setValue(fv reflect.Value, s string) error {
 			return err
 		}
 		fv.SetBool(b)
+	case reflect.Float64:
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return err
+		}
+		fv.SetFloat(f)
+	case reflect.Slice:
+		if fv.Type().Elem().Kind() != reflect.String {
+			return fmt.Errorf("cannot set %s from the environment", fv.Type())
+		}
+		var items []string
+		for _, it := range strings.Split(s, ",") {
+			if it = strings.TrimSpace(it); it != "" {
+				items = append(items, it)
+			}
+		}
+		fv.Set(reflect.ValueOf(items))
 	default:
 		return fmt.Errorf("cannot set %s from the environment", fv.Kind())
 	}
@@ -283,6 +353,14 @@ func (c *Config) Validate() error {
 	}
 	if c.Limits.MaxPixels < 1_000_000 || c.Limits.MaxFrames < 3 || c.Limits.MaxPDFPages < 1 {
 		bad("limits: max_pixels >= 1e6, max_frames >= 3 and max_pdf_pages >= 1 required")
+	}
+	for _, e := range c.Checks.Engines {
+		if !slices.Contains(CheckEngines, e) {
+			bad("checks.engines: unknown engine %q (known: %s)", e, strings.Join(CheckEngines, ", "))
+		}
+	}
+	if d := c.Checks.DuplicateFace; d < 0 || d > 1 {
+		bad("checks.duplicate_face_threshold must be within 0..1")
 	}
 	if c.Review.MaxAttemptsPerStep < 1 || c.Review.SLABusinessDays < 0 {
 		bad("review: max_attempts_per_step >= 1 and sla_business_days >= 0 required")

@@ -44,8 +44,17 @@ func DefaultDir() string {
 	if d := os.Getenv(EnvModelsDir); d != "" {
 		return d
 	}
+	// The checkout holding models.lock, found from the working directory, then from the
+	// executable's folder (bin/kycd run from elsewhere).
+	var starts []string
 	if wd, err := os.Getwd(); err == nil {
-		for d := wd; ; d = filepath.Dir(d) {
+		starts = append(starts, wd)
+	}
+	if exe, err := os.Executable(); err == nil {
+		starts = append(starts, filepath.Dir(exe))
+	}
+	for _, start := range starts {
+		for d := start; ; d = filepath.Dir(d) {
 			if _, err := os.Stat(filepath.Join(d, "models.lock")); err == nil {
 				return filepath.Join(d, ".cache", "models")
 			}

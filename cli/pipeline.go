@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"log/slog"
+
+	"github.com/kycd/kycd/check"
+	"github.com/kycd/kycd/config"
+	"github.com/kycd/kycd/face"
+	"github.com/kycd/kycd/imagecheck"
+	"github.com/kycd/kycd/onnx"
+	"github.com/kycd/kycd/reading"
+)
+
+// newPipeline composes the check engines named in checks.engines, in that order, behind the file
+// checks. Engines with models load them on first use, so a service whose models are missing
+// still starts; its checks then end as CHECK_UNAVAILABLE, retried, then reviewed by a person.
+func newPipeline(cfg *config.Config, log *slog.Logger) *check.Pipeline {
+	lim := imagecheck.DefaultLimits()
+	lim.MaxBytes, lim.MaxPixels = cfg.Limits.MaxImageBytes, cfg.Limits.MaxPixels
+	models := onnx.Config{Dir: cfg.Checks.ModelsDir}
+	var engines []check.Engine
+	for _, name := range cfg.Checks.Engines {
+		switch name {
+		case "quality":
+			engines = append(engines, check.NewQuality(qualityThresholds(cfg.Checks.Quality)))
+		case "reading":
+			engines = append(engines, reading.New(reading.Config{ONNX: models, Logger: log}))
+		case "face":
+			engines = append(engines, face.New(faceConfig(cfg.Checks.Face, models, log)))
+		}
+	}
+	return check.New(check.Options{Image: lim, MaxPDFBytes: cfg.Limits.MaxPDFBytes, Logger: log}, engines...)
+}
+
+func qualityThresholds(q config.Quality) imagecheck.Thresholds {
+	return imagecheck.Thresholds{
+		MinFrameShare: q.MinFrameShare, MinPxPerMM: q.MinPxPerMM, MaxCutOff: q.MaxCutOff,
+		MaxBlurMM: q.MaxBlurMM, MaxGlare: q.MaxGlare, MinWhiteLevel: q.MinWhiteLevel,
+		MaxMeanLuma: q.MaxMeanLuma, MaxClipped: q.MaxClipped, MinShadowRatio: q.MinShadowRatio,
+		MinChroma: q.MinChroma, MaxCoverDepthMM: q.MaxCoverDepthMM, MinCoverShare: q.MinCoverShare,
+	}
+}
+
+func faceConfig(f config.Face, models onnx.Config, log *slog.Logger) face.Config {
+	return face.Config{
+		ONNX: models, MatchThreshold: f.MatchThreshold, MinFacePixels: f.MinFacePixels,
+		MinBrightness: f.MinBrightness, MinSharpness: f.MinSharpness, EyeOpen: f.EyeOpen,
+		TurnAngle: f.TurnAngle, NodAngle: f.NodAngle, FramesMirrored: f.FramesMirrored,
+		SpoofBelow: f.SpoofBelow, Logger: log,
+	}
+}
