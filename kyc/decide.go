@@ -115,7 +115,12 @@ func (s *Service) RunCheck(ctx context.Context, submissionID string, giveUp bool
 			Detail: map[string]any{"error": "checks could not run after retries"}}}}
 	}
 	res.Findings = append(res.Findings, PolicyFindings(in)...)
-	return s.decide(ctx, sub, current, res, giveUp)
+	dups, marks, err := s.duplicates(ctx, sub.ApplicantID, res, s.now())
+	if err != nil {
+		return err
+	}
+	res.Findings = append(res.Findings, dups...)
+	return s.decide(ctx, sub, current, res, marks, giveUp)
 }
 
 // PolicyFindings applies the level's document policy to what the applicant chose.
@@ -179,7 +184,7 @@ func Judge(pol Policy, findings []Finding, attempts map[Step]int, submitted map[
 	return j
 }
 
-func (s *Service) decide(ctx context.Context, sub *Submission, current map[Step]*Attempt, res *CheckResult, escalated bool) error {
+func (s *Service) decide(ctx context.Context, sub *Submission, current map[Step]*Attempt, res *CheckResult, marks []IdentityMark, escalated bool) error {
 	pol := s.policies[sub.Level]
 	submitted := map[Step]bool{}
 	for _, st := range sub.Steps {
@@ -222,6 +227,12 @@ func (s *Service) decide(ctx context.Context, sub *Submission, current map[Step]
 				}
 			}
 			if err := tx.UpdateAttempt(ctx, at); err != nil {
+				return err
+			}
+		}
+		for i := range marks {
+			marks[i].SubmissionID = sub.ID
+			if err := tx.PutIdentityMark(ctx, &marks[i]); err != nil {
 				return err
 			}
 		}

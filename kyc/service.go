@@ -23,6 +23,9 @@ type Settings struct {
 	PublicURL          string // base of hosted-flow links
 	WebhookRetryWindow time.Duration
 	CheckRetries       int // job attempts before a check that cannot run goes to a reviewer
+	// DuplicateFaceThreshold is the cosine similarity above which a selfie is taken for another
+	// applicant's face (DUPLICATE_FACE). Default 0.7.
+	DuplicateFaceThreshold float64
 }
 
 // Sealer encrypts small secrets (webhook signing secrets) under the master key.
@@ -75,6 +78,9 @@ func NewService(d Deps) (*Service, error) {
 	}
 	if s.MaxFrames < 3 {
 		s.MaxFrames = 3
+	}
+	if s.DuplicateFaceThreshold <= 0 {
+		s.DuplicateFaceThreshold = 0.7
 	}
 	if s.CheckRetries < 1 {
 		s.CheckRetries = 5

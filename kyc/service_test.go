@@ -33,7 +33,7 @@ type env struct {
 
 var integrator = kyc.Actor{Type: kyc.ActorIntegrator, ID: "key_test"}
 
-func setup(t *testing.T) *env {
+func setup(t *testing.T, engines ...check.Engine) *env {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -56,7 +56,7 @@ func setup(t *testing.T) *env {
 	t.Cleanup(func() { fs.Close() })
 	clock := &kyc.FixedClock{T: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)} // a Monday
 	svc, err := kyc.NewService(kyc.Deps{Store: db, Files: fs, Sealer: fs, Clock: clock,
-		Checker: check.New(check.Options{Image: imagecheck.DefaultLimits(), MaxPDFBytes: cfg.Limits.MaxPDFBytes}),
+		Checker: check.New(check.Options{Image: imagecheck.DefaultLimits(), MaxPDFBytes: cfg.Limits.MaxPDFBytes}, engines...),
 		Settings: kyc.Settings{Levels: cfg.Levels, MaxAttemptsPerStep: 5, SLABusinessDays: 2, LivenessMinActions: 2,
 			LivenessMaxActions: 3, LivenessTTL: 2 * time.Minute, MaxFrames: 30, MaxAppealFiles: 5,
 			TokenSecret: []byte("0123456789abcdef0123456789abcdef"), TokenTTL: time.Hour, PublicURL: "http://kycd.test"}})

@@ -60,6 +60,10 @@ type Reader interface {
 	// ListAudit returns audit entries with Seq > afterSeq, in order.
 	ListAudit(ctx context.Context, afterSeq int64, limit int) ([]AuditEntry, error)
 	ListAuditForApplicant(ctx context.Context, applicantID string, limit int) ([]AuditEntry, error)
+
+	// ListIdentityMarks pages through the marks of a kind and key, by applicant id after
+	// afterApplicantID.
+	ListIdentityMarks(ctx context.Context, kind MarkKind, key, afterApplicantID string, limit int) ([]IdentityMark, error)
 }
 
 // Tx is a write transaction.
@@ -68,6 +72,8 @@ type Tx interface {
 
 	// CreateApplicant fails with KindConflict when the external id is taken.
 	CreateApplicant(ctx context.Context, a *Applicant) error
+	// PutIdentityMark records a mark, replacing the applicant's mark of the same kind and key.
+	PutIdentityMark(ctx context.Context, m *IdentityMark) error
 	UpdateApplicant(ctx context.Context, a *Applicant) error
 	PutLevelState(ctx context.Context, s *LevelState) error
 	PutDraft(ctx context.Context, d *Draft) error

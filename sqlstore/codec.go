@@ -2,8 +2,11 @@ package sqlstore
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -114,4 +117,32 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// encodeVector writes an embedding as base64 of little-endian float32, a text column that both
+// databases store alike.
+func encodeVector(v []float32) string {
+	if len(v) == 0 {
+		return ""
+	}
+	b := make([]byte, 4*len(v))
+	for i, f := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(f))
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+func decodeVector(s string) ([]float32, error) {
+	if s == "" {
+		return nil, nil
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(b)%4 != 0 {
+		return nil, fmt.Errorf("sqlstore: malformed vector")
+	}
+	v := make([]float32, len(b)/4)
+	for i := range v {
+		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return v, nil
 }

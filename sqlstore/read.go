@@ -492,3 +492,21 @@ func (s *queries) ListAuditForApplicant(ctx context.Context, applicantID string,
 	}
 	return out, nil
 }
+
+const markCols = `applicant_id, kind, mark_key, vector, submission_id, created_at`
+
+func scanMark(r rows, m *kyc.IdentityMark) error {
+	var vec string
+	if err := r.Scan(&m.ApplicantID, &m.Kind, &m.Key, &vec, &m.SubmissionID, timeCol{&m.CreatedAt}); err != nil {
+		return err
+	}
+	v, err := decodeVector(vec)
+	m.Vector = v
+	return err
+}
+
+// ListIdentityMarks pages through the marks of a kind and key, by applicant id.
+func (s *queries) ListIdentityMarks(ctx context.Context, kind kyc.MarkKind, key, afterApplicantID string, limit int) ([]kyc.IdentityMark, error) {
+	return list(ctx, s, `SELECT `+markCols+` FROM identity_marks WHERE kind = $1 AND mark_key = $2 AND applicant_id > $3
+		ORDER BY applicant_id LIMIT $4`, args{string(kind), key, afterApplicantID, pageLimit(limit)}, scanMark)
+}

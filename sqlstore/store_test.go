@@ -34,6 +34,7 @@ var suite = []struct {
 	{"Events", testEvents},
 	{"Webhooks", testWebhooks},
 	{"APIKeysAndStaff", testAPIKeysAndStaff},
+	{"IdentityMarks", testIdentityMarks},
 	{"Audit", testAudit},
 	{"AuditConcurrent", testAuditConcurrent},
 	{"UpdateRollback", testUpdateRollback},
@@ -947,4 +948,51 @@ func TestAuditHeadLockPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	verifyChain(t, db, writers*each)
+}
+
+func testIdentityMarks(t *testing.T, db *DB) {
+	ctx := t.Context()
+	a, b, c := createApplicant(t, db, 1), createApplicant(t, db, 2), createApplicant(t, db, 3)
+	vec := []float32{0.6, -0.8, 0, 1e-7}
+	update(t, db, func(tx kyc.Tx) error {
+		for _, m := range []kyc.IdentityMark{
+			{ApplicantID: a.ID, Kind: kyc.MarkDocument, Key: "k1", SubmissionID: "sub_a", CreatedAt: at(1)},
+			{ApplicantID: b.ID, Kind: kyc.MarkDocument, Key: "k1", SubmissionID: "sub_b", CreatedAt: at(2)},
+			{ApplicantID: c.ID, Kind: kyc.MarkDocument, Key: "k2", SubmissionID: "sub_c", CreatedAt: at(3)},
+			{ApplicantID: a.ID, Kind: kyc.MarkFace, Key: "model-1", Vector: []float32{1, 0, 0, 0}, SubmissionID: "sub_a", CreatedAt: at(1)},
+			// A newer mark of the same applicant, kind and key replaces the older one.
+			{ApplicantID: a.ID, Kind: kyc.MarkFace, Key: "model-1", Vector: vec, SubmissionID: "sub_a2", CreatedAt: at(4)},
+		} {
+			if err := tx.PutIdentityMark(ctx, &m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	docs, err := db.ListIdentityMarks(ctx, kyc.MarkDocument, "k1", "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 2 || docs[0].ApplicantID > docs[1].ApplicantID {
+		t.Fatalf("document marks for k1: %+v", docs)
+	}
+	// Paging: after the first applicant only the second remains.
+	rest, err := db.ListIdentityMarks(ctx, kyc.MarkDocument, "k1", docs[0].ApplicantID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "second page", len(rest), 1)
+	faces, err := db.ListIdentityMarks(ctx, kyc.MarkFace, "model-1", "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(faces) != 1 {
+		t.Fatalf("face marks: %+v", faces)
+	}
+	same(t, "replaced vector", faces[0].Vector, vec)
+	same(t, "replaced submission", faces[0].SubmissionID, "sub_a2")
+	other, err := db.ListIdentityMarks(ctx, kyc.MarkFace, "model-2", "", 10)
+	if err != nil || len(other) != 0 {
+		t.Fatalf("another model's marks: %v %+v", err, other)
+	}
 }

@@ -331,3 +331,12 @@ func (t *tx) AppendAudit(ctx context.Context, e *kyc.AuditEntry) error {
 func (t *tx) Enqueue(ctx context.Context, job kyc.JobArgs, opts kyc.JobOpts) error {
 	return t.db.enqueueTx(ctx, t.raw, job, opts)
 }
+
+// PutIdentityMark records a mark, replacing the applicant's mark of the same kind and key.
+func (t *tx) PutIdentityMark(ctx context.Context, m *kyc.IdentityMark) error {
+	return t.execOne(ctx, "identity mark", "",
+		`INSERT INTO identity_marks (`+markCols+`) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (applicant_id, kind, mark_key) DO UPDATE SET vector = excluded.vector,
+		submission_id = excluded.submission_id, created_at = excluded.created_at`,
+		m.ApplicantID, string(m.Kind), m.Key, encodeVector(m.Vector), m.SubmissionID, micros(m.CreatedAt))
+}

@@ -1,0 +1,64 @@
+package kyc_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/kycd/kycd/check"
+	"github.com/kycd/kycd/kyc"
+)
+
+// readsAs is a stand-in for the reading and face engines, whose real inputs are photos of
+// documents and faces: it reports a given document number and selfie embedding, so the
+// duplicate rules are tested on their own.
+type readsAs struct {
+	number string
+	emb    []float32
+}
+
+func (r *readsAs) Name() string { return "reads-as" }
+
+func (r *readsAs) Check(ctx context.Context, in *check.Input, res *kyc.CheckResult) error {
+	if in.Front != nil {
+		res.Document = &kyc.DocumentData{Fields: map[string]string{"document_number": r.number, "issuing_country": "DEU"}}
+	}
+	if in.Selfie != nil {
+		res.Face = &kyc.FaceData{SelfieFaceFound: true, ModelVersion: "test-model", Embedding: r.emb}
+	}
+	return nil
+}
+
+func TestDuplicateDocumentAndFace(t *testing.T) {
+	t.Parallel()
+	eng := &readsAs{}
+	e := setup(t, eng)
+	submit := func(ext, number string, emb []float32, seed int) (*kyc.ApplicantView, *kyc.Submission) {
+		eng.number, eng.emb = number, emb
+		a := e.newApplicant(t, ext, "basic")
+		e.fill(t, a.ID, seed, 640)
+		return a, e.submitAndCheck(t, a.ID)
+	}
+	first, sub := submit("dup-1", "L01X00T47", []float32{1, 0, 0, 0}, 1)
+	if sub.Outcome != kyc.Approved {
+		t.Fatalf("first applicant: %+v", sub.Reasons)
+	}
+	// The same number written with a space and lower case, and a face at cosine 0.8.
+	_, sub = submit("dup-2", "l01x 00t47", []float32{0.8, 0.6, 0, 0}, 20)
+	if sub.Outcome != kyc.InReview || !hasCode(sub.Reasons, kyc.DuplicateDocument) || !hasCode(sub.Reasons, kyc.DuplicateFace) {
+		t.Fatalf("second applicant: outcome %s reasons %+v", sub.Outcome, sub.Reasons)
+	}
+	for _, r := range sub.Reasons {
+		if r.Code == kyc.DuplicateDocument || r.Code == kyc.DuplicateFace {
+			ids, _ := r.Detail["other_applicant_ids"].([]any)
+			if !slices.Contains(ids, any(first.ID)) || r.Detail["other_applicants"] != float64(1) {
+				t.Fatalf("%s names %v, want %s", r.Code, r.Detail["other_applicant_ids"], first.ID)
+			}
+		}
+	}
+	// Another number and a face below the threshold (cosine 0.6 < 0.7): no duplicate.
+	_, sub = submit("dup-3", "C01X00T47", []float32{0.6, 0, 0.8, 0}, 40)
+	if sub.Outcome != kyc.Approved {
+		t.Fatalf("third applicant: outcome %s reasons %+v", sub.Outcome, sub.Reasons)
+	}
+}
