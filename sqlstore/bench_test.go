@@ -102,3 +102,67 @@ func BenchmarkUpdate(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFaceScan is the duplicate-face search of one selfie over 10,000 applicants' 512-float
+// embeddings: every mark read in pages of 2,000 (as the service does) and compared by cosine.
+func BenchmarkFaceScan(b *testing.B) {
+	const n, dim = 10_000, 512
+	for _, be := range backends(b) {
+		b.Run(be.name, func(b *testing.B) {
+			db := be.setup(b)
+			ctx := context.Background()
+			r := rand.New(rand.NewPCG(1, 2))
+			vec := func() []float32 {
+				v := make([]float32, dim)
+				for i := range v {
+					v[i] = float32(r.NormFloat64())
+				}
+				return v
+			}
+			for chunk := 0; chunk < n; chunk += 1000 {
+				err := db.Update(ctx, func(tx kyc.Tx) error {
+					for i := chunk; i < chunk+1000; i++ {
+						a := newApplicant(i)
+						a.ExternalID = fmt.Sprintf("face-%d", i)
+						if err := tx.CreateApplicant(ctx, a); err != nil {
+							return err
+						}
+						if err := tx.PutIdentityMark(ctx, &kyc.IdentityMark{ApplicantID: a.ID, Kind: kyc.MarkFace,
+							Key: "model", Vector: vec(), SubmissionID: "sub", CreatedAt: at(i)}); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			q := vec()
+			b.ResetTimer()
+			for b.Loop() {
+				after, seen, best := "", 0, -1.0
+				for {
+					page, err := db.ListIdentityMarks(ctx, kyc.MarkFace, "model", after, 2000)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for _, m := range page {
+						after, seen = m.ApplicantID, seen+1
+						var dot float64
+						for i := range q {
+							dot += float64(q[i]) * float64(m.Vector[i])
+						}
+						best = max(best, dot)
+					}
+					if len(page) < 2000 {
+						break
+					}
+				}
+				if seen != n {
+					b.Fatalf("scanned %d marks, want %d", seen, n)
+				}
+			}
+		})
+	}
+}
