@@ -5,7 +5,7 @@ GO ?= go
 STATICCHECK_VERSION := v0.7.0
 GOBIN := $(shell $(GO) env GOPATH)/bin
 
-.PHONY: run setup build test test-short lint fmt-check vet staticcheck bench bench-api eval-quality eval-reading fuzz clean
+.PHONY: run setup build test test-short lint fmt-check vet staticcheck bench bench-api eval eval-quality eval-reading eval-ocr eval-face eval-poa fuzz clean
 
 ## run: install what is needed and start kycd on SQLite with local encrypted files in ./data
 run: setup
@@ -47,11 +47,32 @@ bench:
 bench-api:
 	$(GO) run ./cmd/kycd-bench
 
+## eval: every evaluation (accuracy and speed per engine, over ../shared/testdata and the synthetic corpora)
+eval: eval-quality eval-reading eval-ocr eval-face eval-poa
+
 eval-quality:
 	$(GO) run ./cmd/eval-quality
 
 eval-reading:
 	$(GO) run ./cmd/eval-reading
 
+eval-ocr:
+	$(GO) run ./cmd/eval-ocr
+
+eval-face:
+	$(GO) run ./cmd/eval-face
+
+eval-poa:
+	$(GO) run ./cmd/eval-poa
+
 clean:
 	rm -rf bin data
+
+## fuzz: run every fuzz target for FUZZTIME each (the seed corpora also run in `make test`)
+FUZZTIME ?= 10s
+fuzz:
+	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+	  for t in $$(grep -h '^func Fuzz' $$f/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+	    echo "== $$f $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$f; \
+	  done; \
+	done
