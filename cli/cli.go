@@ -21,6 +21,7 @@ import (
 	"github.com/kycd/kycd/config"
 	"github.com/kycd/kycd/httpapi"
 	"github.com/kycd/kycd/kyc"
+	"github.com/kycd/kycd/web"
 )
 
 // Env is the process environment Main runs in.
@@ -222,7 +223,10 @@ func cmdServe(ctx context.Context, env Env, args []string) error {
 	api := httpapi.New(a.svc, httpapi.Config{Logger: log, MaxJSONBytes: cfg.Limits.MaxJSONBytes,
 		MaxImageBytes: cfg.Limits.MaxImageBytes, MaxPDFBytes: cfg.Limits.MaxPDFBytes,
 		MaxAppealFiles: cfg.Limits.MaxAppealFiles, AllowPrivateWebhooks: cfg.Webhooks.AllowPrivate})
-	var h http.Handler = api.Handler()
+	// The pages (hosted flow, reviewer console) share the listener; /v1/, /healthz and /openapi*
+	// stay with the API.
+	pages := web.New(a.svc, web.Config{Logger: log, PublicURL: cfg.PublicURL, MaxImageBytes: cfg.Limits.MaxImageBytes})
+	var h http.Handler = pages.Mount(api.Handler())
 	if *role == "worker" {
 		h = healthOnly()
 	}
