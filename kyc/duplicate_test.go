@@ -62,3 +62,52 @@ func TestDuplicateDocumentAndFace(t *testing.T) {
 		t.Fatalf("third applicant: outcome %s reasons %+v", sub.Outcome, sub.Reasons)
 	}
 }
+
+// TestResubmitAcceptsOtherReviewedSteps: a case in review for the document (here a duplicate
+// number); the reviewer asks for a new selfie only. The document step is thereby accepted, and
+// the applicant resubmits the selfie alone.
+func TestResubmitAcceptsOtherReviewedSteps(t *testing.T) {
+	t.Parallel()
+	eng := &readsAs{number: "X12345678", emb: []float32{0, 0, 1, 0}}
+	e := setup(t, eng)
+	ctx := context.Background()
+	first := e.newApplicant(t, "rv-1", "basic")
+	e.fill(t, first.ID, 1, 640)
+	e.submitAndCheck(t, first.ID)
+	eng.emb = []float32{0, 1, 0, 0}
+	a := e.newApplicant(t, "rv-2", "basic")
+	e.fill(t, a.ID, 30, 640)
+	sub := e.submitAndCheck(t, a.ID)
+	if sub.Outcome != kyc.InReview || !hasCode(sub.Reasons, kyc.DuplicateDocument) {
+		t.Fatalf("want review for the duplicate number: %s %+v", sub.Outcome, sub.Reasons)
+	}
+	cases, err := e.svc.Queue(ctx, nil, kyc.CaseFilter{})
+	must(t, err)
+	var caseID string
+	for _, c := range cases {
+		if c.ApplicantID == a.ID {
+			caseID = c.ID
+		}
+	}
+	r, err := e.svc.CreateStaff(ctx, integrator, "rv@kycd.test", "R", kyc.RoleReviewer, "correct horse battery")
+	must(t, err)
+	_, err = e.svc.Decide(ctx, r, caseID, kyc.ReviewDecision{Action: kyc.ActionResubmit, Steps: []kyc.Step{kyc.StepSelfie},
+		Codes: []kyc.Code{kyc.SelfieQuality}, Comment: "Please take the selfie again."})
+	must(t, err)
+	v := e.view(t, a.ID)
+	for _, st := range v.Steps {
+		want := kyc.StepPassed
+		if st.Step == kyc.StepSelfie {
+			want = kyc.StepRetry
+		}
+		if st.State != want {
+			t.Fatalf("step %s is %s, want %s: %+v", st.Step, st.State, want, v.Steps)
+		}
+	}
+	_, err = e.svc.UploadFile(ctx, integrator, a.ID, kyc.StepSelfie, kyc.SideSelfie, photo(t, 480, 640, 77))
+	must(t, err)
+	sub = e.submitAndCheck(t, a.ID)
+	if len(sub.Steps) != 1 || sub.Steps[0] != kyc.StepSelfie {
+		t.Fatalf("resubmission steps %v, want [selfie]", sub.Steps)
+	}
+}

@@ -2,6 +2,7 @@ package kyc
 
 import (
 	"context"
+	"slices"
 	"strings"
 )
 
@@ -284,6 +285,18 @@ func (s *Service) applyDecision(ctx context.Context, tx Tx, c *Case, l *Level, d
 			}
 			if err := tx.UpdateAttempt(ctx, at); err != nil {
 				return err
+			}
+		}
+		if d.Action == ActionResubmit {
+			// The reviewer looked at the whole case and asked for these steps only: the other
+			// steps that waited for a reviewer are accepted, so the applicant is not stuck on them.
+			for _, step := range l.Steps {
+				if at, ok := latest[step]; ok && at.Status == AttemptReview && !slices.Contains(steps, step) {
+					at.Status, at.DecidedAt = AttemptPassed, &now
+					if err := tx.UpdateAttempt(ctx, at); err != nil {
+						return err
+					}
+				}
 			}
 		}
 	}
