@@ -114,27 +114,43 @@ func TestMatch(t *testing.T) {
 	}
 }
 
-// TestMirrorFlipsYaw fixes the sign convention of Pose.Yaw on a photo whose subject has turned
-// his head towards the photo's left (his own right): positive, and negative on the mirror image.
+// TestMirrorFlipsYaw fixes the sign convention of Pose.Yaw on real photos whose subjects have
+// turned their heads towards the photo's left (their own right): positive, and negative on the
+// mirror image; on every photo, the mirror image's yaw is the opposite of the original's.
 func TestMirrorFlipsYaw(t *testing.T) {
 	t.Parallel()
 	a := setup(t)
-	p := NewPhoto(loadT(t, "examples_knn_examples_train_kit_harington_john2.jpeg"))
 	for _, tt := range []struct {
-		name string
-		p    *Photo
-		sign float64
-	}{{"original", p, 1}, {"mirror", p.Mirror(), -1}} {
-		an, err := a.Analyze(context.Background(), tt.p, Options{Pose: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !an.Found() {
-			t.Fatalf("%s: no face", tt.name)
-		}
-		if tt.sign*an.Pose.Yaw < 10 {
-			t.Errorf("%s: yaw %.1f, want sign %v and at least 10°", tt.name, an.Pose.Yaw, tt.sign)
-		}
+		file   string
+		turned bool // towards the photo's left by 10° or more
+	}{
+		{"examples_knn_examples_train_kit_harington_john2.jpeg", true},
+		{"tests_test_images_obama2.jpg", true},
+		{"tests_test_images_obama.jpg", false},
+		{"examples_knn_examples_train_rose_leslie_img1.jpg", false},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			p := NewPhoto(loadSmall(t, tt.file))
+			var yaw [2]float64
+			for i, q := range []*Photo{p, p.Mirror()} {
+				an, err := a.Analyze(context.Background(), q, Options{Pose: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !an.Found() {
+					t.Fatalf("no face (mirror: %v)", i == 1)
+				}
+				yaw[i] = an.Pose.Yaw
+			}
+			t.Logf("yaw %.1f, mirrored %.1f", yaw[0], yaw[1])
+			if tt.turned && (yaw[0] < 10 || yaw[1] > -10) {
+				t.Errorf("yaw %.1f and mirrored %.1f, want ≥ 10 and ≤ −10", yaw[0], yaw[1])
+			}
+			if math.Abs(yaw[0]+yaw[1]) > 8 {
+				t.Errorf("yaw %.1f and mirrored %.1f are not opposite", yaw[0], yaw[1])
+			}
+		})
 	}
 }
 
@@ -175,11 +191,13 @@ func BenchmarkAnalyze(b *testing.B) {
 	p := NewPhoto(loadT(b, "examples_knn_examples_test_obama1.jpg"))
 	ctx := context.Background()
 	b.ResetTimer()
+	cpu := cpuTime()
 	for b.Loop() {
 		if _, err := a.Analyze(ctx, p, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkNewPhoto is the cost of preparing a decoded photo for the models.

@@ -271,3 +271,32 @@ func (m *rgbImage) warp(toDst similarity, dw, dh int, put func(x, y int, r, g, b
 		}
 	}
 }
+
+// rotate returns the photo turned clockwise by k quarter turns (k mod 4).
+func (m *rgbImage) rotate(k int) *rgbImage {
+	k = ((k % 4) + 4) % 4
+	if k == 0 {
+		return m
+	}
+	w, h := m.W, m.H
+	if k%2 == 1 {
+		w, h = h, w
+	}
+	out := &rgbImage{W: w, H: h, Pix: make([]uint8, len(m.Pix)), Scale: m.Scale}
+	for y := 0; y < m.H; y++ {
+		for x := 0; x < m.W; x++ {
+			var dx, dy int
+			switch k {
+			case 1: // clockwise: (x, y) → (H−1−y, x)
+				dx, dy = m.H-1-y, x
+			case 2:
+				dx, dy = m.W-1-x, m.H-1-y
+			case 3:
+				dx, dy = y, m.W-1-x
+			}
+			i, j := 3*(y*m.W+x), 3*(dy*w+dx)
+			copy(out.Pix[j:j+3], m.Pix[i:i+3])
+		}
+	}
+	return out
+}

@@ -29,5 +29,30 @@ func FuzzSampling(f *testing.F) {
 		}
 		quality(m, rect{x, y, cw, ch})
 		m.mirror()
+		m.rotate(1)
 	})
+}
+
+func TestRotate(t *testing.T) {
+	t.Parallel()
+	// A 3×2 photo whose pixels are numbered; a quarter turn clockwise puts the bottom-left
+	// pixel at the top-left.
+	m := &rgbImage{W: 3, H: 2, Pix: make([]uint8, 18), Scale: 1}
+	for i := 0; i < 6; i++ {
+		m.Pix[3*i] = uint8(i)
+	}
+	at := func(m *rgbImage, x, y int) uint8 { return m.Pix[3*(y*m.W+x)] }
+	r := m.rotate(1)
+	if r.W != 2 || r.H != 3 || at(r, 0, 0) != 3 || at(r, 1, 0) != 0 || at(r, 0, 2) != 5 {
+		t.Errorf("quarter turn: %dx%d %v", r.W, r.H, r.Pix)
+	}
+	for k := 0; k < 4; k++ {
+		back := m.rotate(k).rotate(4 - k)
+		if back.W != m.W || back.H != m.H || string(back.Pix) != string(m.Pix) {
+			t.Errorf("%d quarter turns and back: %v, want %v", k, back.Pix, m.Pix)
+		}
+	}
+	if h := m.rotate(2); at(h, 0, 0) != 5 || at(h, 2, 1) != 0 {
+		t.Errorf("half turn: %v", h.Pix)
+	}
 }

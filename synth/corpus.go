@@ -20,6 +20,11 @@ type Spec struct {
 	Defect     kyc.Code
 	Borderline bool
 	Kind       Kind
+	// Portrait, when set, is printed as the document's portrait instead of the corpus' own
+	// choice (framed by the caller as an identity photo; see pastePortrait); every other part
+	// of the sample is the same as without it. It must be a pointer image, so that Spec stays
+	// comparable.
+	Portrait image.Image
 }
 
 // Sample is a rendered photo with its ground truth.
@@ -44,6 +49,10 @@ type Sample struct {
 	// engine's ground truth. Nil when the photo shows no document.
 	Person *Person
 }
+
+// Version numbers the generator's output: it changes whenever a spec renders a different photo,
+// so that a cache of rendered samples (cmd/eval-quality -cache) is not reused across versions.
+const Version = 3
 
 // QualityCodes are the codes the image-quality check reports, the ones the corpus labels.
 var QualityCodes = []kyc.Code{
@@ -132,6 +141,7 @@ func (g *gen) render() Sample {
 	ph := newPhoto(fw, fh)
 	person := invent(r)
 	doc := renderDoc(kind, person, r)
+	pastePortrait(doc, g.spec.Portrait)
 	avg := avgColor(doc.img)
 	bgKind := background(ph, r, avg)
 	g.truth["bg_"+bgKind] = 1
