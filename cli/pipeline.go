@@ -46,6 +46,9 @@ func faceConfig(f config.Face, models onnx.Config, log *slog.Logger) face.Config
 		ONNX: models, MatchThreshold: f.MatchThreshold, MinFacePixels: f.MinFacePixels,
 		MinBrightness: f.MinBrightness, MinSharpness: f.MinSharpness, EyeOpen: f.EyeOpen,
 		TurnAngle: f.TurnAngle, NodAngle: f.NodAngle, FramesMirrored: f.FramesMirrored,
-		SpoofBelow: f.SpoofBelow, Logger: log,
+		SpoofBelow: f.SpoofBelow, MinFaceFraction: f.MinFaceFraction, MaxCutOff: f.MaxCutOff,
+		SameIdentity: f.SameIdentity, CopyMAD: f.CopyMAD, CopyShift: f.CopyShift, Logger: log,
+		Models: face.Models{Detect: f.Models.Detect, Landmark: f.Models.Landmark, Feature: f.Models.Feature,
+			Eye: f.Models.Eye, Pose: f.Models.Pose, Liveness: f.Models.Liveness},
 	}
 }

@@ -61,6 +61,7 @@ type Checks struct {
 	ModelsDir string  `yaml:"models_dir" env:"KYCD_MODELS_DIR"`
 	Quality   Quality `yaml:"quality"`
 	Face      Face    `yaml:"face"`
+	POA       POA     `yaml:"poa"`
 	// DuplicateFace is the cosine similarity above which a selfie counts as the face of another
 	// applicant (DUPLICATE_FACE, to a reviewer). Stricter than face.match_threshold: it is
 	// compared with every applicant, so its false-accept rate multiplies by their number.
@@ -85,15 +86,41 @@ type Quality struct {
 
 // Face holds the face engine's thresholds (face.Config; 0 = default).
 type Face struct {
-	MatchThreshold float64 `yaml:"match_threshold" env:"KYCD_FACE_MATCH_THRESHOLD"`
-	MinFacePixels  float64 `yaml:"min_face_pixels"`
-	MinBrightness  float64 `yaml:"min_brightness"`
-	MinSharpness   float64 `yaml:"min_sharpness"`
-	EyeOpen        float64 `yaml:"eye_open"`
-	TurnAngle      float64 `yaml:"turn_angle"`
-	NodAngle       float64 `yaml:"nod_angle"`
-	FramesMirrored bool    `yaml:"frames_mirrored"`
-	SpoofBelow     float64 `yaml:"spoof_below"`
+	MatchThreshold  float64 `yaml:"match_threshold" env:"KYCD_FACE_MATCH_THRESHOLD"`
+	MinFacePixels   float64 `yaml:"min_face_pixels"`
+	MinBrightness   float64 `yaml:"min_brightness"`
+	MinSharpness    float64 `yaml:"min_sharpness"`
+	EyeOpen         float64 `yaml:"eye_open"`
+	TurnAngle       float64 `yaml:"turn_angle"`
+	NodAngle        float64 `yaml:"nod_angle"`
+	FramesMirrored  bool    `yaml:"frames_mirrored"`
+	SpoofBelow      float64 `yaml:"spoof_below"`
+	MinFaceFraction float64 `yaml:"min_face_fraction"`
+	MaxCutOff       float64 `yaml:"max_cut_off"`
+	SameIdentity    float64 `yaml:"same_identity"`
+	CopyMAD         float64 `yaml:"copy_mad"`
+	CopyShift       float64 `yaml:"copy_shift"`
+	// Models are the model files, relative to checks.models_dir or absolute: an operator's own
+	// ONNX models with the same inputs and outputs.
+	Models FaceModels `yaml:"models"`
+}
+
+// FaceModels names the face engine's model files ("" = the bundled one).
+type FaceModels struct {
+	Detect   string `yaml:"detect"`
+	Landmark string `yaml:"landmark"`
+	Feature  string `yaml:"feature"`
+	Eye      string `yaml:"eye"`
+	Pose     string `yaml:"pose"`
+	Liveness string `yaml:"liveness"`
+}
+
+// POA holds the proof-of-address engine's settings (poa.Config; 0 = default). Its page limit is
+// limits.max_pdf_pages; its maximum age and accepted types are per level.
+type POA struct {
+	DPI              int     `yaml:"dpi"`
+	MinPageChars     int     `yaml:"min_page_chars"`
+	AddressThreshold float64 `yaml:"address_threshold"`
 }
 
 // CheckEngines are the engine names checks.engines accepts.
