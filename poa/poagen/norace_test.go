@@ -1,0 +1,5 @@
+//go:build !race
+
+package poagen
+
+const raceEnabled = false
