@@ -25,6 +25,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/kycd/kycd/cli"
+	"github.com/kycd/kycd/poa/poagen"
 	"github.com/kycd/kycd/synth"
 )
 
@@ -364,6 +365,16 @@ func TestCheckCommand(t *testing.T) {
 	tiny := filepath.Join(dir, "tiny.jpg")
 	os.WriteFile(front, card(t, 11), 0o600)
 	os.WriteFile(tiny, photo(t, 150, 100, 2), 0o600)
+	// A bank statement with a text layer, five months old, of an invented person.
+	now := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	old, err := poagen.Render(poagen.Spec{Seed: 3, Lang: "en", Format: poagen.PDFText, Case: poagen.CaseTooOld, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldPOA, oldProfile := filepath.Join(dir, "poa.pdf"), filepath.Join(dir, "poa-profile.json")
+	os.WriteFile(oldPOA, old.Data, 0o600)
+	pb, _ := json.Marshal(old.Profile)
+	os.WriteFile(oldProfile, pb, 0o600)
 	profile := filepath.Join(dir, "p.json")
 	os.WriteFile(profile, []byte(`{"first_name":"Ada","last_name":"Testperson","date_of_birth":"1990-04-01","nationality":"UTO"}`), 0o600)
 	env := map[string]string{}
@@ -377,6 +388,8 @@ func TestCheckCommand(t *testing.T) {
 		{"one clean image", []string{"--doc-front", front}, 0, "approved", ""},
 		{"missing back", []string{"--doc-type", "id_card", "--doc-country", "DEU", "--doc-front", front, "--profile", profile}, 0, "action_required", "DOC_SIDE_MISSING"},
 		{"low resolution", []string{"--doc-front", tiny}, 0, "action_required", "IMG_LOW_RESOLUTION"},
+		{"old proof of address", []string{"--level", "advanced", "--now", "2026-11-20", "--poa", oldPOA, "--profile", oldProfile},
+			0, "action_required", "POA_TOO_OLD"},
 		{"not accepted", []string{"--doc-type", "passport", "--doc-country", "XX"}, 2, "", ""},
 		{"unknown level", []string{"--level", "platinum"}, 2, "", ""},
 		{"missing file", []string{"--doc-front", filepath.Join(dir, "nope.jpg")}, 2, "", ""},

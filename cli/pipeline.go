@@ -8,6 +8,7 @@ import (
 	"github.com/kycd/kycd/face"
 	"github.com/kycd/kycd/imagecheck"
 	"github.com/kycd/kycd/onnx"
+	"github.com/kycd/kycd/poa"
 	"github.com/kycd/kycd/reading"
 )
 
@@ -27,6 +28,10 @@ func newPipeline(cfg *config.Config, log *slog.Logger) *check.Pipeline {
 			engines = append(engines, reading.New(reading.Config{ONNX: models, Logger: log}))
 		case "face":
 			engines = append(engines, face.New(faceConfig(cfg.Checks.Face, models, log)))
+		case "poa":
+			engines = append(engines, poa.New(poa.Config{ONNX: models, MaxPages: cfg.Limits.MaxPDFPages,
+				DPI: cfg.Checks.POA.DPI, MinPageChars: cfg.Checks.POA.MinPageChars,
+				AddressThreshold: cfg.Checks.POA.AddressThreshold, Logger: log}))
 		}
 	}
 	return check.New(check.Options{Image: lim, MaxPDFBytes: cfg.Limits.MaxPDFBytes, Logger: log}, engines...)
