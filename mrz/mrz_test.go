@@ -339,3 +339,29 @@ func BenchmarkFind(b *testing.B) {
 		}
 	}
 }
+
+// FuzzCheckDigit checks the 7-3-1 rule's invariants: a computed check digit is a digit that
+// Verify accepts, and no other digit is accepted (except the '0' an all-filler field may carry).
+func FuzzCheckDigit(f *testing.F) {
+	for _, s := range []string{"L898902C3", "740812", "<<<<<<<<<<<<<<", "", "ZE184226B", "abc", "D23145890"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := CheckDigit(s)
+		if err != nil {
+			return
+		}
+		if d < '0' || d > '9' {
+			t.Fatalf("check digit %q of %q", d, s)
+		}
+		if !Verify(s, d) {
+			t.Fatalf("Verify(%q, %q) = false for the computed digit", s, d)
+		}
+		empty := strings.Trim(s, "<") == ""
+		for c := byte('0'); c <= '9'; c++ {
+			if c != d && Verify(s, c) && !(empty && c == '0') {
+				t.Fatalf("Verify(%q, %q) = true, check digit is %q", s, c, d)
+			}
+		}
+	})
+}

@@ -207,30 +207,71 @@ func rectToQuad(w, h float64, q [4]Point) homography {
 
 // warp samples the quad q of m into a w×h image; where the quad is much larger than the target
 // each target pixel averages a grid of samples so that thin strokes survive the shrink.
+//
+// The projective map's numerators and denominator are affine along a row, so they are computed
+// once per row of samples, and the bilinear interpolation is inlined: this is the hot loop of
+// the pre-processing (every detector input and every text crop goes through it).
 func (m *rgb) warp(q [4]Point, w, h int) *rgb {
 	out := &rgb{w: w, h: h, pix: make([]uint8, w*h*3)}
+	if m.w < 1 || m.h < 1 || w < 1 || h < 1 {
+		return out
+	}
 	hm := rectToQuad(float64(w), float64(h), q)
 	scaleX := math.Max(dist(q[0], q[1]), dist(q[3], q[2])) / float64(w)
 	scaleY := math.Max(dist(q[0], q[3]), dist(q[1], q[2])) / float64(h)
 	nx := max(1, min(4, int(math.Ceil(scaleX-0.25))))
 	ny := max(1, min(4, int(math.Ceil(scaleY-0.25))))
 	inv := 1 / float32(nx*ny)
+	acc := make([]float32, 3*w)
+	maxX, maxY := float64(m.w-1), float64(m.h-1)
+	stride := 3 * m.w
 	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			var acc [3]float32
-			for j := 0; j < ny; j++ {
+		clear(acc)
+		for j := 0; j < ny; j++ {
+			fy := float64(y) + (float64(j)+0.5)/float64(ny)
+			bx, by, bd := hm[1]*fy+hm[2], hm[4]*fy+hm[5], hm[7]*fy+hm[8]
+			for x := 0; x < w; x++ {
+				a := acc[3*x : 3*x+3 : 3*x+3]
 				for i := 0; i < nx; i++ {
-					sx, sy := hm.apply(float64(x)+(float64(i)+0.5)/float64(nx), float64(y)+(float64(j)+0.5)/float64(ny))
-					r, g, b := m.bilinear(sx-0.5, sy-0.5)
-					acc[0] += float32(r)
-					acc[1] += float32(g)
-					acc[2] += float32(b)
+					fx := float64(x) + (float64(i)+0.5)/float64(nx)
+					d := hm[6]*fx + bd
+					sx := (hm[0]*fx+bx)/d - 0.5
+					sy := (hm[3]*fx+by)/d - 0.5
+					if !(sx > 0) { // also NaN, from a degenerate map
+						sx = 0
+					} else if sx > maxX {
+						sx = maxX
+					}
+					if !(sy > 0) {
+						sy = 0
+					} else if sy > maxY {
+						sy = maxY
+					}
+					x0, y0 := int(sx), int(sy)
+					dx, dy := 3, stride
+					if x0 >= m.w-1 {
+						dx = 0
+					}
+					if y0 >= m.h-1 {
+						dy = 0
+					}
+					wx, wy := float32(sx-float64(x0)), float32(sy-float64(y0))
+					i00 := y0*stride + 3*x0
+					p00 := m.pix[i00 : i00+3 : i00+3]
+					p01 := m.pix[i00+dx : i00+dx+3 : i00+dx+3]
+					p10 := m.pix[i00+dy : i00+dy+3 : i00+dy+3]
+					p11 := m.pix[i00+dy+dx : i00+dy+dx+3 : i00+dy+dx+3]
+					for c := 0; c < 3; c++ {
+						top := float32(p00[c]) + (float32(p01[c])-float32(p00[c]))*wx
+						bot := float32(p10[c]) + (float32(p11[c])-float32(p10[c]))*wx
+						a[c] += top + (bot-top)*wy
+					}
 				}
 			}
-			k := (y*w + x) * 3
-			out.pix[k] = uint8(acc[0]*inv + 0.5)
-			out.pix[k+1] = uint8(acc[1]*inv + 0.5)
-			out.pix[k+2] = uint8(acc[2]*inv + 0.5)
+		}
+		row := out.pix[3*y*w : 3*(y+1)*w]
+		for k, v := range acc {
+			row[k] = uint8(v*inv + 0.5)
 		}
 	}
 	return out

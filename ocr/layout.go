@@ -328,24 +328,127 @@ func (e *Engine) completeBlock(ctx context.Context, page *source, lines []Line, 
 	if len(quads) == 0 {
 		return n, nil
 	}
+	// Only the missing end is read again, from a few cells before where the first reading
+	// stopped, with the line's start in front of it for context (see piecePrefix); the cells
+	// read twice tie the two readings together.
 	crops := make([]*rgb, len(quads))
+	tails := make([]tail, len(quads))
 	for k, q := range quads {
-		cw := max(8, min(maxRecWidth, int(math.Round(recHeight*q.Width()/q.Height()))))
-		crops[k] = page.warp(q, cw, recHeight)
-		ends[k] *= float64(cw) / q.Width() // page pixels to crop pixels
+		l := &lines[which[k]]
+		scale := q.Height() / recHeight // page pixels per crop pixel
+		from := math.Max(0, l.ZoneQuad.Width()-tailOverlap*pitch)
+		dir := unit(q[0], q[1])
+		at := func(p Point, d float64) Point { return Point{p.X + dir.X*d, p.Y + dir.Y*d} }
+		w := q.Width()
+		tq := Quad{at(q[0], from), q[1], q[2], at(q[3], from)}
+		cw := max(8, min(maxRecWidth, int(math.Round((w-from)/scale))))
+		crop := page.warp(tq, cw, recHeight)
+		pre := 0
+		if from > 0 {
+			pw := min(piecePrefix, int(from/scale))
+			pq := Quad{q[0], at(q[0], float64(pw)*scale), at(q[3], float64(pw)*scale), q[3]}
+			crop = hcat(page.warp(pq, pw, recHeight), crop)
+			pre = pw
+		}
+		crops[k] = crop
+		tails[k] = tail{from: from, pre: pre, scale: (w - from) / float64(cw)}
+		ends[k] = float64(pre) + (ends[k]-from)/tails[k].scale // page pixels to crop pixels
 	}
 	rs, err := e.recognize(ctx, crops, ends)
 	if err != nil {
 		return 0, err
 	}
 	for k, r := range rs {
-		b, ok := e.box(r, quads[k], crops[k].w)
-		if !ok || len(b.Zone) < len(lines[which[k]].Zone) {
+		l := &lines[which[k]]
+		z := tails[k].join(l.Zone, r.zone, pitch)
+		if len(z) <= len(l.Zone) {
 			continue
 		}
-		lines[which[k]] = makeLine([]Box{b})
+		ext := quads[k]
+		l.Zone, l.MRZ, l.ZoneQuad = z, zoneString(z), ext
+		l.Text = l.MRZ
+		l.Quad = Quad{l.Quad[0], ext[1], ext[2], l.Quad[3]}
 	}
 	return n, nil
+}
+
+// tailOverlap is how many character cells before the end of a cut-short zone line its second
+// reading starts.
+const tailOverlap = 3.0
+
+// tail is the geometry of a cut-short zone line's second reading: it starts from page pixels
+// along the line, behind a context prefix pre crop pixels wide, at scale page pixels per crop
+// pixel.
+type tail struct {
+	from  float64
+	pre   int
+	scale float64
+}
+
+// join completes the line's first reading old with the glyphs of the second reading gs. Both
+// are placed in the line's character cells (its start and pitch fitted on the first reading;
+// pitch, the zone's, when the fit fails): the first reading's cells up to the overlap's
+// middle are kept, the second reading's fill those after, and a cell neither reading filled
+// holds an inferred filler.
+func (t tail) join(old []ZoneChar, gs []glyph, pitch float64) []ZoneChar {
+	if len(old) == 0 {
+		return old
+	}
+	x0, p, ok := fitCells(old)
+	if !ok {
+		x0, p = old[0].X, pitch
+	}
+	cell := func(x float64) int { return int(math.Round((x - x0) / p)) }
+	seam := t.from + tailOverlap*pitch/2
+	cells := map[int]ZoneChar{}
+	first, last := math.MaxInt, -1
+	for _, c := range old {
+		if c.X >= seam {
+			break
+		}
+		k := cell(c.X)
+		if _, dup := cells[k]; dup {
+			continue
+		}
+		cells[k] = c
+		first, last = min(first, k), max(last, k)
+	}
+	if last < 0 {
+		return old
+	}
+	end := last
+	for _, g := range gs {
+		if len(g.s) != 1 || g.center() < float64(t.pre) {
+			continue
+		}
+		x := t.from + (g.center()-float64(t.pre))*t.scale
+		k := cell(x)
+		if k <= last {
+			continue
+		}
+		if c, dup := cells[k]; dup && c.P != nil && g.p <= maxP(c.P) {
+			continue
+		}
+		cells[k] = ZoneChar{Char: g.s[0], P: g.alt, X: x, Inferred: g.inferred}
+		end = max(end, k)
+	}
+	out := make([]ZoneChar, 0, end-first+1)
+	for k := first; k <= end; k++ {
+		c, ok := cells[k]
+		if !ok {
+			c = ZoneChar{Char: '<', X: x0 + float64(k)*p, Inferred: true}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func maxP(p []float32) float32 {
+	var m float32
+	for _, v := range p {
+		m = max(m, v)
+	}
+	return m
 }
 
 // fitLength brings a zone line to n characters where only fillers are in doubt: trailing

@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"image"
 	"math"
 	"strings"
 	"testing"
@@ -339,5 +340,89 @@ func TestLineZoneGap(t *testing.T) {
 	l := makeLine([]Box{mk("P<UTOAB<<CD", 0), mk("EF<<", 300)})
 	if l.MRZ != "P<UTOAB<<CD<<<<EF<<" {
 		t.Errorf("zone %q, want the gap of four cells filled", l.MRZ)
+	}
+}
+
+// TestWarpMatchesReference checks the row-wise warp against sampling each point through the
+// homography and bilinear interpolation one at a time.
+func TestWarpMatchesReference(t *testing.T) {
+	t.Parallel()
+	src := &rgb{w: 97, h: 61, pix: make([]uint8, 97*61*3)}
+	for i := range src.pix {
+		src.pix[i] = uint8((i*37 + i/7*11) % 251)
+	}
+	for _, tc := range []struct {
+		q    Quad
+		w, h int
+	}{
+		{Quad{{3, 5}, {90, 9}, {85, 55}, {6, 50}}, 40, 24},     // shrink: several samples per pixel
+		{Quad{{10, 10}, {30, 12}, {29, 20}, {11, 19}}, 64, 32}, // enlarge
+		{Quad{{-5, -5}, {120, 0}, {110, 70}, {0, 66}}, 50, 30}, // beyond the borders: clamped
+	} {
+		got := src.warp(tc.q, tc.w, tc.h)
+		hm := rectToQuad(float64(tc.w), float64(tc.h), tc.q)
+		nx := max(1, min(4, int(math.Ceil(tc.q.Width()/float64(tc.w)-0.25))))
+		ny := max(1, min(4, int(math.Ceil(tc.q.Height()/float64(tc.h)-0.25))))
+		for y := 0; y < tc.h; y++ {
+			for x := 0; x < tc.w; x++ {
+				var acc [3]float64
+				for j := 0; j < ny; j++ {
+					for i := 0; i < nx; i++ {
+						sx, sy := hm.apply(float64(x)+(float64(i)+0.5)/float64(nx), float64(y)+(float64(j)+0.5)/float64(ny))
+						r, g, b := src.bilinear(sx-0.5, sy-0.5)
+						acc[0] += float64(r)
+						acc[1] += float64(g)
+						acc[2] += float64(b)
+					}
+				}
+				for c := 0; c < 3; c++ {
+					want := acc[c] / float64(nx*ny)
+					if d := math.Abs(float64(got.pix[(y*tc.w+x)*3+c]) - want); d > 1.01 {
+						t.Fatalf("quad %v pixel (%d,%d) channel %d: %d, want %.1f", tc.q, x, y, c, got.pix[(y*tc.w+x)*3+c], want)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestDocBounds(t *testing.T) {
+	t.Parallel()
+	b := image.Rect(0, 0, 1000, 800)
+	// Every corner counts, the first too (it is the top-left one here).
+	got := docBounds([4]image.Point{{100, 50}, {600, 80}, {590, 400}, {110, 380}}, b)
+	if want := image.Rect(100-33, 50-33, 601+33, 401+33); got != want {
+		t.Errorf("bounds %v, want %v", got, want)
+	}
+	// Corners outside the photo: clipped to it.
+	if got := docBounds([4]image.Point{{-50, -20}, {1200, 0}, {1100, 700}, {0, 900}}, b); got != b {
+		t.Errorf("bounds %v, want the photo's %v", got, b)
+	}
+}
+
+// TestTailJoin joins a zone line's first reading, which stopped reading after "U10" but for a
+// stray last digit, with the second reading of its end: characters go to their cells, the
+// cells between hold fillers, and the first reading wins where both read.
+func TestTailJoin(t *testing.T) {
+	t.Parallel()
+	const pitch = 29.0
+	var old []ZoneChar
+	for i, c := range "0206020M3412226U10" {
+		old = append(old, ZoneChar{Char: byte(c), X: 12 + pitch*float64(i), P: []float32{0.9}})
+	}
+	old = append(old, ZoneChar{Char: '8', X: 12 + pitch*29, P: []float32{0.9}})
+	tl := tail{from: 12 + pitch*26, pre: 100, scale: 1}
+	// The second reading: the prefix's characters (dropped), then cells 26 to 29 and one more.
+	gs := []glyph{{s: "0", x0: 20, x1: 20, p: 0.9}, {s: "2", x0: 60, x1: 60, p: 0.9}}
+	for i, c := range "<<<8<" {
+		x := 100 + pitch*float64(i)
+		gs = append(gs, glyph{s: string(c), x0: x, x1: x, p: 0.8})
+	}
+	got := zoneString(tl.join(old, gs, 31)) // the zone's pitch (31) is not this line's
+	if want := "0206020M3412226U10<<<<<<<<<<<8<"; got != want {
+		t.Errorf("join = %q, want %q", got, want)
+	}
+	if got := tl.join(nil, gs, 31); got != nil {
+		t.Errorf("join of nothing = %v", got)
 	}
 }

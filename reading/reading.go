@@ -4,12 +4,18 @@
 // document number, expiry; Latin and Chinese, including the Chinese resident identity card's
 // name and 18-character number), and turns what it read into findings: MRZ_INVALID,
 // DOC_FIELDS_UNREADABLE, DOC_NUMBER_INVALID, DATA_INTERNAL_INCONSISTENT (zone against print),
-// DOC_EXPIRED, AGE_BELOW_MINIMUM, DOC_TYPE_MISMATCH_SELECTED and, when a profile is given, the
-// profile comparison's DATA_MISMATCH_NAME/_DOB/_NATIONALITY.
+// DOC_EXPIRED, AGE_BELOW_MINIMUM, DOC_TYPE_MISMATCH_SELECTED, the level's DOC_TYPE_NOT_ACCEPTED
+// and DOC_COUNTRY_NOT_ACCEPTED (on the type and issuing country read, or selected when nothing
+// was read) and, when a profile is given, the profile comparison's DATA_MISMATCH_NAME/_DOB/
+// _NATIONALITY, each with its own score and every field's score ("scores") in its detail.
 //
-// What was read goes to CheckResult.Document (the `kycd check` document object); the parsed
-// document number there is what the service uses to look for duplicates, which need the
-// database and are not judged here.
+// What was read goes to CheckResult.Document (the `kycd check` document object): the zone, and
+// the fields full_name, date_of_birth, document_number, expiry_date (ISO dates), plus
+// document_type (passport, id_card, residence_permit, driving_licence), issuing_country and
+// nationality (ISO 3166-1 alpha-3, or ICAO codes such as UTO), sex and native_name where read,
+// and document_number_source. document_number with issuing_country and document_type is what
+// the service uses to look for duplicates (DUPLICATE_DOCUMENT), which need the database and are
+// not judged here.
 //
 // An unreadable document yields findings, never an error; an error means the engine could not
 // run (models missing, inference failed) and the pipeline retries. Nothing read is ever logged.
@@ -20,6 +26,8 @@ import (
 	"fmt"
 	"image"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -170,7 +178,7 @@ func (e *Engine) Check(ctx context.Context, in *check.Input, res *kyc.CheckResul
 		if err != nil {
 			return err
 		}
-		sd, err := e.readSide(ctx, reader, img.Image, s.side, now, res, s.name)
+		sd, err := e.readSide(ctx, reader, img.Image, in.Quality(s.u), s.side, now, res, s.name)
 		if err != nil {
 			return err
 		}
@@ -189,14 +197,17 @@ func (e *Engine) Check(ctx context.Context, in *check.Input, res *kyc.CheckResul
 	return nil
 }
 
-// readSide locates and flattens the document when it can, reads its text and parses it.
-func (e *Engine) readSide(ctx context.Context, r PageReader, img image.Image, s kyc.Side, now time.Time,
-	res *kyc.CheckResult, name string) (*side, error) {
+// readSide locates and flattens the document when it can (with the quality engine's outline,
+// rep, when it ran), reads its text and parses it.
+func (e *Engine) readSide(ctx context.Context, r PageReader, img image.Image, rep *imagecheck.Report, s kyc.Side,
+	now time.Time, res *kyc.CheckResult, name string) (*side, error) {
 	var sd *side
 	if !e.cfg.NoRectify {
-		t := time.Now()
-		rep := imagecheck.Assess(img, s, imagecheck.Thresholds{})
-		res.Time("ocr_locate", time.Since(t))
+		if rep == nil {
+			t := time.Now()
+			rep = imagecheck.Assess(img, s, imagecheck.Thresholds{})
+			res.Time("ocr_locate", time.Since(t))
+		}
 		if rep.Found && rep.DocSize.X >= 64 && rep.DocSize.Y >= 64 {
 			res.Measure(name, "ocr_rectified", 1)
 			page, err := r.ReadDocument(ctx, img, rep.Quad, rep.DocSize.X, rep.DocSize.Y)
@@ -245,7 +256,7 @@ func (e *Engine) parsePage(ctx context.Context, r PageReader, page *ocr.Page, s 
 		}
 	}
 	sd := &side{side: s, page: page, print: readPrinted(page, now)}
-	sd.zone = findZone(page, now)
+	sd.zone = reconcileNames(findZone(page, now), page.Lines, sd.print, now)
 	// The second reading when the first does not verify, or when its names (which no check
 	// digit covers) differ from the printed ones.
 	namesDiffer := sd.zone != nil && sd.zone.Valid && !sameNames(sd.zone, sd.print)
@@ -253,7 +264,7 @@ func (e *Engine) parsePage(ctx context.Context, r PageReader, page *ocr.Page, s 
 		if err := zr.ReadZoneCells(ctx, page); err != nil {
 			return nil, fmt.Errorf("reading: %w", err)
 		}
-		z := findZone(page, now)
+		z := reconcileNames(findZone(page, now), page.Lines, sd.print, now)
 		switch {
 		case z == nil:
 		case namesDiffer:
@@ -393,17 +404,28 @@ func judge(in *check.Input, sides []*side, now time.Time, defaultMinAge int) jud
 		setIf("date_of_birth", pr.DOB[0])
 		dobVerified = pr.Conf["dob"] >= trustedConfidence && len(pr.DOB) == 1
 	}
+	// document_number_source says how far the number can be trusted (a duplicate search wants
+	// a verified one): "mrz" (the zone verifies), "national_id" (its checksum holds),
+	// "mrz_check_digit" (its own check digit holds in a zone that does not verify), "printed".
 	switch {
 	case valid:
 		setIf("document_number", zone.Fields.DocumentNumber)
+		fields["document_number_source"] = "mrz"
 	case natInfo != nil:
 		setIf("document_number", natInfo.Number)
+		fields["document_number_source"] = "national_id"
 	case pr.NationalNumber != "":
 		setIf("document_number", pr.NationalNumber)
 	case pr.Number != "":
 		setIf("document_number", pr.Number)
 	case zone != nil && zone.Checks["document_number"]:
 		setIf("document_number", zone.Fields.DocumentNumber)
+		fields["document_number_source"] = "mrz_check_digit"
+	}
+	if fields["document_number"] == "" {
+		delete(fields, "document_number_source")
+	} else if fields["document_number_source"] == "" {
+		fields["document_number_source"] = "printed"
 	}
 	expiryVerified := false
 	switch {
@@ -415,8 +437,8 @@ func judge(in *check.Input, sides []*side, now time.Time, defaultMinAge int) jud
 		expiryVerified = pr.Conf["expiry"] >= trustedConfidence && len(pr.Expiry) == 1
 	}
 	if valid {
-		setIf("nationality", zone.Fields.Nationality)
-		setIf("issuing_country", zone.Fields.IssuingCountry)
+		setIf("nationality", iso3(zone.Fields.Nationality))
+		setIf("issuing_country", iso3(zone.Fields.IssuingCountry))
 		setIf("sex", zone.Fields.Sex)
 	} else {
 		setIf("sex", pr.Sex)
@@ -466,6 +488,25 @@ func judge(in *check.Input, sides []*side, now time.Time, defaultMinAge int) jud
 			add(kyc.DocTypeMismatchSelected, zoneSide, map[string]any{"selected": string(selected), "detected": kind})
 		}
 	}
+	docType := detectedType(kind, selected)
+	setIf("document_type", string(docType))
+
+	// Policy: the level's accepted documents, judged on what was read (issuing country and
+	// type), or on the applicant's selection where nothing was read.
+	if in.Level != nil && len(in.Level.Documents) > 0 {
+		country := fields["issuing_country"]
+		if country == "" && in.Identity != nil {
+			country = strings.ToUpper(in.Identity.Country)
+		}
+		if docType == "" {
+			docType = selected
+		}
+		if country != "" && docType != "" {
+			if ok, code := in.Level.AcceptsDocument(docType, country); !ok {
+				add(code, zoneSide, map[string]any{"document_type": string(docType), "issuing_country": country})
+			}
+		}
+	}
 
 	// Zone against print.
 	if mism := inconsistent(zone, pr, natInfo); len(mism) > 0 {
@@ -490,7 +531,17 @@ func judge(in *check.Input, sides []*side, now time.Time, defaultMinAge int) jud
 
 	// Profile against document.
 	if in.Profile != nil {
-		doc := names.Person{DateOfBirth: fields["date_of_birth"], Nationality: fields["nationality"]}
+		// A birth date that no check digit or checksum confirms and that was not read with
+		// certainty is compared only when one of its readings agrees: a misread is not the
+		// applicant's mistake to correct.
+		dob := fields["date_of_birth"]
+		if !dobVerified {
+			dob = ""
+			if slices.Contains(pr.DOB, in.Profile.DateOfBirth) {
+				dob = in.Profile.DateOfBirth
+			}
+		}
+		doc := names.Person{DateOfBirth: dob, Nationality: fields["nationality"]}
 		switch {
 		case valid:
 			doc.Name = names.Name{Surname: zone.Fields.Surname, Given: zone.Fields.GivenNames, Truncated: zone.Fields.NameTruncated}
@@ -505,11 +556,20 @@ func judge(in *check.Input, sides []*side, now time.Time, defaultMinAge int) jud
 			Nationality: in.Profile.Nationality,
 		}
 		cmp, fs := names.Check(prof, doc)
-		j.findings = append(j.findings, fs...)
+		scores := map[string]any{}
 		for k, sc := range map[string]names.Score{"name": cmp.Name, "date_of_birth": cmp.DateOfBirth, "nationality": cmp.Nationality} {
 			if sc.Method != "skipped" {
 				j.measures["profile_"+k+"_score"] = sc.Value
+				scores[k] = round3(sc.Value)
 			}
+		}
+		// Each mismatch carries its own score, threshold and method, and every field's score.
+		for _, f := range fs {
+			if f.Detail == nil {
+				f.Detail = map[string]any{}
+			}
+			f.Detail["scores"] = maps.Clone(scores)
+			j.findings = append(j.findings, f)
 		}
 	}
 	return j
@@ -598,6 +658,32 @@ func zoneKind(r *mrz.Result) string {
 		return "visa"
 	}
 	return "card"
+}
+
+// detectedType is the document type a detected kind is, where it says: a card is the
+// residence permit the applicant selected, or an identity card.
+func detectedType(kind string, selected kyc.DocType) kyc.DocType {
+	switch kind {
+	case "passport":
+		return kyc.DocPassport
+	case "driving_licence":
+		return kyc.DocDrivingLicence
+	case "card":
+		if selected == kyc.DocResidencePermit {
+			return kyc.DocResidencePermit
+		}
+		return kyc.DocIDCard
+	}
+	return ""
+}
+
+// iso3 is the ISO 3166-1 code of a zone's country code: Germany's "D" is DEU; the others are
+// kept.
+func iso3(code string) string {
+	if code == "D" {
+		return "DEU"
+	}
+	return code
 }
 
 // compatible reports whether the document type the applicant selected can be the detected kind.

@@ -2,6 +2,7 @@ package reading
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"image"
@@ -240,12 +241,14 @@ func TestJudge(t *testing.T) {
 		print   *printed
 		doc     kyc.DocType
 		profile *kyc.Profile
+		level   *kyc.Level
 		want    []string
 		fields  map[string]string
 	}{
 		{name: "valid passport", zone: adult, print: printedAdult, doc: kyc.DocPassport,
 			fields: map[string]string{"document_number": "L898902C3", "date_of_birth": "1974-08-12",
-				"expiry_date": "2032-04-15", "full_name": "ANNA MARIA ERIKSSON", "nationality": "UTO"}},
+				"expiry_date": "2032-04-15", "full_name": "ANNA MARIA ERIKSSON", "nationality": "UTO",
+				"document_number_source": "mrz"}},
 		{name: "expired", zone: expired, print: &printed{Conf: map[string]float64{}}, doc: kyc.DocPassport,
 			want: []string{"DOC_EXPIRED@front"}},
 		{name: "minor", zone: minor, print: &printed{Conf: map[string]float64{}}, doc: kyc.DocPassport,
@@ -265,11 +268,39 @@ func TestJudge(t *testing.T) {
 			want:    []string{"DATA_MISMATCH_NAME@"}},
 		{name: "chinese card", print: cn, doc: kyc.DocIDCard,
 			profile: &kyc.Profile{FullName: "Wang Xiaoming", DateOfBirth: "1990-07-21", Nationality: "CHN"},
-			fields:  map[string]string{"document_number": cnNumberFor("11010519900721001"), "full_name": "王小明", "date_of_birth": "1990-07-21"}},
+			fields: map[string]string{"document_number": cnNumberFor("11010519900721001"), "full_name": "王小明",
+				"date_of_birth": "1990-07-21", "document_number_source": "national_id"}},
 		{name: "chinese card, bad checksum", print: cnBad, doc: kyc.DocIDCard,
 			want: []string{"DOC_NUMBER_INVALID@front"}},
 		{name: "chinese card, passport selected", print: cn, doc: kyc.DocPassport,
 			want: []string{"DOC_TYPE_MISMATCH_SELECTED@front"}},
+		{name: "unsure printed birth date is not held against the profile", doc: kyc.DocIDCard,
+			print: &printed{Surname: "ERIKSSON", Given: "ANNA", DOB: []string{"1974-08-13"},
+				Conf: map[string]float64{"surname": 0.99, "given": 0.99, "dob": 0.8}},
+			profile: &kyc.Profile{FirstName: "Anna", LastName: "Eriksson", DateOfBirth: "1974-08-12"}},
+		{name: "sure printed birth date is", doc: kyc.DocIDCard,
+			print: &printed{Surname: "ERIKSSON", Given: "ANNA", DOB: []string{"1974-08-13"},
+				Conf: map[string]float64{"surname": 0.99, "given": 0.99, "dob": 0.99}},
+			profile: &kyc.Profile{FirstName: "Anna", LastName: "Eriksson", DateOfBirth: "1974-08-12"},
+			want:    []string{"DATA_MISMATCH_DOB@"}},
+		{name: "passport accepted", zone: adult, print: printedAdult, doc: kyc.DocPassport,
+			level:  &kyc.Level{Documents: map[string][]kyc.DocType{"*": {kyc.DocPassport, kyc.DocIDCard}}},
+			fields: map[string]string{"document_type": "passport", "issuing_country": "UTO"}},
+		{name: "passports not accepted", zone: adult, print: printedAdult, doc: kyc.DocPassport,
+			level: &kyc.Level{Documents: map[string][]kyc.DocType{"*": {kyc.DocIDCard}}},
+			want:  []string{"DOC_TYPE_NOT_ACCEPTED@front"}},
+		{name: "country not accepted", zone: adult, print: printedAdult, doc: kyc.DocPassport,
+			level: &kyc.Level{Documents: map[string][]kyc.DocType{"CHN": {kyc.DocIDCard}}},
+			want:  []string{"DOC_COUNTRY_NOT_ACCEPTED@front"}},
+		{name: "country read, not selected, decides", zone: adult, print: printedAdult, doc: kyc.DocPassport,
+			level:  &kyc.Level{Documents: map[string][]kyc.DocType{"UTO": {kyc.DocPassport}, "DEU": {}}},
+			fields: map[string]string{"issuing_country": "UTO", "document_type": "passport"}},
+		{name: "chinese card accepted", print: cn, doc: kyc.DocIDCard,
+			level:  &kyc.Level{Documents: map[string][]kyc.DocType{"CHN": {kyc.DocIDCard}}},
+			fields: map[string]string{"issuing_country": "CHN", "nationality": "CHN", "document_type": "id_card"}},
+		{name: "nothing read, selection judged", print: &printed{Conf: map[string]float64{}}, doc: kyc.DocIDCard,
+			level: &kyc.Level{Documents: map[string][]kyc.DocType{"UTO": {kyc.DocPassport}}},
+			want:  []string{"DOC_FIELDS_UNREADABLE@front", "DOC_TYPE_NOT_ACCEPTED@front"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -281,7 +312,7 @@ func TestJudge(t *testing.T) {
 			in := &check.Input{CheckInput: &kyc.CheckInput{
 				Identity: &kyc.IdentityChoice{DocType: tc.doc, Country: "UTO"},
 				Profile:  tc.profile,
-				Level:    &kyc.Level{Name: "basic"},
+				Level:    cmp.Or(tc.level, &kyc.Level{Name: "basic"}),
 			}}
 			j := judge(in, []*side{s}, testNow, 18)
 			if got := codes(j.findings); !slices.Equal(got, tc.want) {
@@ -314,6 +345,10 @@ func TestJudgeProfileScores(t *testing.T) {
 	}
 	if d := j.findings[0].Detail; d["score"] == nil || d["threshold"] == nil {
 		t.Errorf("detail %v lacks the score", d)
+	}
+	sc, _ := j.findings[0].Detail["scores"].(map[string]any)
+	if sc["name"] == nil || sc["date_of_birth"] != 0.0 || sc["nationality"] != 1.0 {
+		t.Errorf("detail's per-field scores %v", sc)
 	}
 }
 
@@ -457,4 +492,46 @@ func TestInconsistentNumbers(t *testing.T) {
 func cnNumberFor(body string) string {
 	c, _ := natid.Mod112(body)
 	return body + string(c)
+}
+
+func TestReconcileNames(t *testing.T) {
+	t.Parallel()
+	read := td3(t, "RIDORMI", "ULM GAL", "PJ0563464", "UTO", "860706", "F", "290402") // an I read as '<'
+	zoneChars := func(line string, at int, alt byte, p float32) []ocr.ZoneChar {
+		z := make([]ocr.ZoneChar, len(line))
+		for i := range line {
+			z[i] = ocr.ZoneChar{Char: line[i], P: make([]float32, len(ocr.MRZChars))}
+			z[i].P[strings.IndexByte(ocr.MRZChars, line[i])] = 0.9
+		}
+		z[at].P[strings.IndexByte(ocr.MRZChars, alt)] = p
+		return z
+	}
+	at := strings.Index(read[0], "ULM<") + 3
+	pr := &printed{Surname: "RIDORMI", Given: "ULMIGAL", Conf: map[string]float64{"surname": 0.99, "given": 0.98}}
+	for _, tc := range []struct {
+		name    string
+		support float32
+		print   *printed
+		want    string
+	}{
+		{"the zone's reading supports the printed letter", 0.2, pr, "ULMIGAL"},
+		{"it does not: the difference stays", 0.01, pr, "ULM GAL"},
+		{"unsure print", 0.2, &printed{Surname: "RIDORMI", Given: "ULMIGAL", Conf: map[string]float64{"surname": 0.99, "given": 0.6}}, "ULM GAL"},
+		{"print of another name", 0.2, &printed{Surname: "RIDORMI", Given: "ULMOGAL", Conf: map[string]float64{"surname": 0.99, "given": 0.99}}, "ULM GAL"},
+	} {
+		lines := []ocr.Line{{MRZ: read[0], Zone: zoneChars(read[0], at, 'I', tc.support)}, {MRZ: read[1], Zone: zoneChars(read[1], 0, 'P', 0.9)}}
+		got := reconcileNames(zoneOf(t, read), lines, tc.print, testNow)
+		if !got.Valid || got.Fields.GivenNames != tc.want {
+			t.Errorf("%s: given names %q (valid %v), want %q", tc.name, got.Fields.GivenNames, got.Valid, tc.want)
+		}
+	}
+	if got := reconcileNames(nil, nil, pr, testNow); got != nil {
+		t.Errorf("no zone: %v", got)
+	}
+	if s, ok := zoneName("O'Neil-Smith", "Anna Maria", 30); !ok || s != "O<NEIL<SMITH<<ANNA<MARIA<<<<<<" {
+		t.Errorf("zoneName = %q, %v", s, ok)
+	}
+	if _, ok := zoneName("Müller", "Jörg", 30); ok {
+		t.Error("a name the zone transliterates was written as is")
+	}
 }

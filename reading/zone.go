@@ -237,3 +237,86 @@ func fillers(n int) []ocr.ZoneChar {
 	}
 	return out
 }
+
+// nameFields gives, per layout, the zone line holding the name and where its field starts.
+var nameFields = map[mrz.Format][2]int{
+	mrz.TD3: {0, 5}, mrz.TD2: {0, 5}, mrz.MRVA: {0, 5}, mrz.MRVB: {0, 5}, mrz.TD1: {2, 0},
+}
+
+// nameSupport is the least score the recogniser must have given a printed name's letter at a
+// zone position read otherwise for the printed letter to be taken there.
+const nameSupport = 0.05
+
+// reconcileNames reads a verified zone's name field again with the printed name in view: no
+// check digit covers names, and a letter the recogniser scored second at a position (an N read
+// as 2, an I read as a filler) is recovered when the confidently read printed name has it
+// there. The printed name is taken only where the zone's own reading supports it at every
+// position that differs (scored at least nameSupport, or a filler restored from geometry, which
+// was not read at all); otherwise the zone is left as read, so that a print that really differs
+// from its zone still shows as DATA_INTERNAL_INCONSISTENT.
+func reconcileNames(res *mrz.Result, lines []ocr.Line, p *printed, now time.Time) *mrz.Result {
+	if res == nil || !res.Valid || p == nil || p.Surname == "" || p.Given == "" || sameNames(res, p) ||
+		minConf(p.Conf["surname"], p.Conf["given"]) < consistencyConfidence {
+		return res
+	}
+	nf, ok := nameFields[res.Format]
+	if !ok || nf[0] >= len(res.Raw) || len(res.Raw[nf[0]]) <= nf[1] {
+		return res
+	}
+	raw := res.Raw[nf[0]]
+	field := raw[nf[1]:]
+	want, ok := zoneName(p.Surname, p.Given, len(field))
+	if !ok {
+		return res
+	}
+	chars := alignedZone(lines, raw)
+	if chars == nil {
+		return res
+	}
+	b := []byte(raw)
+	for k := 0; k < len(field); k++ {
+		if field[k] == want[k] {
+			continue
+		}
+		c := chars[nf[1]+k]
+		if i := strings.IndexByte(ocr.MRZChars, want[k]); !c.Inferred && (c.P == nil || i < 0 || i >= len(c.P) || c.P[i] < nameSupport) {
+			return res
+		}
+		b[nf[1]+k] = want[k]
+	}
+	out := append([]string(nil), res.Raw...)
+	out[nf[0]] = string(b)
+	again, err := mrz.Parse(out, now)
+	if err != nil || !again.Valid || !sameNames(again, p) {
+		return res
+	}
+	return again
+}
+
+// zoneName writes a printed surname and given names as a zone's name field n characters long
+// (SURNAME<<GIVEN<NAMES, fillers after), or reports that they do not fit or hold characters a
+// zone cannot (a name the zone transliterates is left alone).
+func zoneName(surname, given string, n int) (string, bool) {
+	var b strings.Builder
+	put := func(s string) bool {
+		for _, r := range strings.ToUpper(strings.TrimSpace(s)) {
+			switch {
+			case r >= 'A' && r <= 'Z':
+				b.WriteRune(r)
+			case r == ' ' || r == '-' || r == '\'':
+				b.WriteByte('<')
+			default:
+				return false
+			}
+		}
+		return true
+	}
+	if !put(surname) {
+		return "", false
+	}
+	b.WriteString("<<")
+	if !put(given) || b.Len() > n {
+		return "", false
+	}
+	return b.String() + strings.Repeat("<", n-b.Len()), true
+}

@@ -137,6 +137,8 @@ func (e *eval) print() {
 			len(r.misses), acc(r.agree), acc(r.agree+r.accepted))
 	}
 	tw.Flush()
+	fmt.Fprintln(e.out, "(reading document photos, the specimen images and the synthetic passports, ID cards and "+
+		"Chinese-style cards, clean and degraded: go run ./cmd/eval-ocr, which needs the models)")
 	if e.verbose {
 		for _, r := range e.results {
 			for _, m := range r.misses {
