@@ -52,14 +52,20 @@ func TestREADMEWalkthrough(t *testing.T) {
 		t.Fatalf("walkthrough failed: %v\n%s\nserver log:\n%s", err, out, srv.log())
 	}
 	text := string(out)
+	t.Logf("walkthrough output:\n%s", text)
 	for _, want := range []string{
 		`"code":"FILE_FORMAT_UNSUPPORTED"`, // the wrong file, refused at once
-		`["IMG_LOW_RESOLUTION"]`,           // the small photo, kept with its reason
+		`"IMG_LOW_RESOLUTION"`,             // the small photo, kept with its reason
+		"\n[]\n",                           // the retake, without a reason
 		`"status":"action_required"`,       // the first decision
-		`"kind":"appeal"`,                  // the appeal in the queue
-		`"decision":"resubmit"`,            // the reviewer's request
-		`{"steps":["identity"]}`,           // only the failed step resubmitted
-		"verified",                         // webhooks received and verified
+		`"code":"SELFIE_NO_FACE"`,          // its reasons: the placeholder selfie has no face
+		`"code":"LIVENESS_CHALLENGE_FAILED"`,
+		`{"step":"identity","state":"passed"`, // the passport was read and matches the profile
+		`"kind":"appeal"`,                     // the appeal in the queue
+		`"decision":"resubmit"`,               // the reviewer's request
+		`"steps":["selfie","liveness"]`,       // only those steps left to redo
+		`"code":"FILE_DUPLICATE_UPLOAD"`,      // the known-bad selfie again, refused
+		"verified",                            // webhooks received and verified
 		"applicant.decision",
 		"audit log intact",
 	} {

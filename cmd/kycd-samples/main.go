@@ -1,5 +1,7 @@
-// Command kycd-samples writes sample uploads for trying kycd out (the README walkthrough): the
-// front and back of a synthetic identity card of an invented person, photographed cleanly, and
+// Command kycd-samples writes sample uploads for trying kycd out (the README walkthrough): a
+// synthetic passport data page of an invented person, photographed cleanly (passport.jpg), the
+// profile that person would enter (profile.json), the same photo too small to read (small.jpg),
+// the front and back of an identity card of another invented person (front.jpg, back.jpg), and
 // placeholder selfie and liveness frames. Nothing here shows a real person.
 //
 //	go run ./cmd/kycd-samples -out demo
@@ -7,6 +9,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"image"
@@ -14,6 +17,7 @@ import (
 	"image/jpeg"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/kycd/kycd/synth"
 )
@@ -29,15 +33,33 @@ func main() {
 			fail(err)
 		}
 	}
+	pass := synth.Render(synth.Spec{Seed: 7, Kind: synth.Passport})
+	write("passport.jpg", pass.JPEG)
+	p := pass.Person
+	profile, err := json.MarshalIndent(map[string]string{"first_name": title(p.Given), "last_name": title(p.Surname),
+		"date_of_birth": p.DateOfBirth, "nationality": p.Nationality}, "", "  ")
+	if err != nil {
+		fail(err)
+	}
+	write("profile.json", append(profile, '\n'))
+	// A photo too small to read (under 200 px), to see an upload-time reason.
+	write("small.jpg", shrink(pass.Image, 180))
 	write("front.jpg", synth.Render(synth.Spec{Seed: 11, Kind: synth.IDCard}).JPEG)
 	write("back.jpg", synth.Render(synth.Spec{Seed: 12, Kind: synth.IDCard}).JPEG)
-	// A photo too small to read (under 200 px), to see an upload-time reason.
-	write("small.jpg", shrink(synth.Render(synth.Spec{Seed: 11, Kind: synth.IDCard}).Image, 180))
 	write("selfie.jpg", placeholder(720, 960, 0))
 	for i := 0; i < 3; i++ {
 		write(fmt.Sprintf("frame-%d.jpg", i), placeholder(480, 640, i+1))
 	}
-	fmt.Printf("wrote front.jpg, back.jpg, small.jpg, selfie.jpg and frame-0..2.jpg to %s\n", *out)
+	fmt.Printf("wrote passport.jpg, profile.json, small.jpg, front.jpg, back.jpg, selfie.jpg and frame-0..2.jpg to %s\n", *out)
+}
+
+// title writes an upper-case name as people type it: "ADA MARIE" → "Ada Marie".
+func title(s string) string {
+	words := strings.Fields(strings.ToLower(s))
+	for i, w := range words {
+		words[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return strings.Join(words, " ")
 }
 
 // placeholder is a smooth picture with an oval where a face would be. The face checks will say no
