@@ -3,6 +3,7 @@ package kyc
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 )
@@ -114,7 +115,13 @@ func (s *Service) RunCheck(ctx context.Context, submissionID string, giveUp bool
 		res = &CheckResult{Findings: []Finding{{Code: CheckUnavailable, Step: sub.Steps[0],
 			Detail: map[string]any{"error": "checks could not run after retries"}}}}
 	}
-	res.Findings = append(res.Findings, PolicyFindings(in)...)
+	// The document policy on what the applicant selected, unless the reader already judged
+	// what it read.
+	for _, f := range PolicyFindings(in) {
+		if !slices.ContainsFunc(res.Findings, func(g Finding) bool { return g.Code == f.Code }) {
+			res.Findings = append(res.Findings, f)
+		}
+	}
 	dups, marks, err := s.duplicates(ctx, sub.ApplicantID, res, s.now())
 	if err != nil {
 		return err

@@ -118,9 +118,12 @@ func (s *Service) documentMark(d *DocumentData) string {
 	if d == nil {
 		return ""
 	}
-	number, country := d.Fields["document_number"], d.Fields["issuing_country"]
+	number, country, typ := d.Fields["document_number"], d.Fields["issuing_country"], d.Fields["document_type"]
 	if d.MRZ != nil && d.MRZ.Valid {
 		number, country = d.MRZ.Fields["document_number"], d.MRZ.Fields["issuing_country"]
+	} else if src := d.Fields["document_number_source"]; src == "printed" {
+		// A number no check digit verified may be misread: it must not match someone else's.
+		return ""
 	}
 	number = strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -134,7 +137,7 @@ func (s *Service) documentMark(d *DocumentData) string {
 	k := hmac.New(sha256.New, s.set.TokenSecret)
 	k.Write([]byte("kycd identity mark v1"))
 	m := hmac.New(sha256.New, k.Sum(nil))
-	m.Write([]byte(strings.ToUpper(country) + "\x00" + number))
+	m.Write([]byte(strings.ToUpper(country) + "\x00" + typ + "\x00" + number))
 	return hex.EncodeToString(m.Sum(nil))
 }
 
