@@ -303,3 +303,42 @@ func FuzzCheckFile(f *testing.F) {
 		}
 	})
 }
+
+// FuzzJPEGOrientation feeds arbitrary APP1 segments to the EXIF reader: it must not panic and
+// must return a valid orientation (1..8).
+func FuzzJPEGOrientation(f *testing.F) {
+	base := encodeJPEG(f, testImage(210, 220), 60)
+	f.Add(withEXIFOrientation(base, 6, binary.LittleEndian))
+	f.Add(withEXIFOrientation(base, 3, binary.BigEndian))
+	f.Add(base)
+	f.Add([]byte("\xff\xd8\xff\xe1\x00\x10Exif\x00\x00II*\x00\x08\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if o := JPEGOrientation(data); o < 1 || o > 8 {
+			t.Fatalf("orientation %d", o)
+		}
+	})
+}
+
+// FuzzAssess runs the whole upload path (file checks, decoding, localisation and measures) on
+// arbitrary bytes: whatever decodes must be assessed without panicking, with a consistent report.
+func FuzzAssess(f *testing.F) {
+	f.Add(encodeJPEG(f, testImage(240, 200), 70))
+	f.Add(encodePNG(f, testImage(200, 260)))
+	f.Add(withEXIFOrientation(encodeJPEG(f, testImage(300, 200), 50), 8, binary.BigEndian))
+	lim := Limits{MaxBytes: 256 << 10, MaxPixels: 600_000, MaxSide: 1500, MinSide: 200}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, _ := CheckFile(data, lim)
+		if d == nil {
+			return
+		}
+		rep := Assess(d.Image, kyc.SideFront, Thresholds{})
+		if rep.Found && rep.Has(kyc.DocNotFoundInImage) || !rep.Found && len(rep.Findings) == 0 {
+			t.Fatalf("found %v with findings %v", rep.Found, rep.Findings)
+		}
+		for _, fd := range rep.Findings {
+			if !fd.Code.Known() {
+				t.Fatalf("unknown code %s", fd.Code)
+			}
+		}
+	})
+}

@@ -23,7 +23,10 @@ import (
 const locateSide = 480
 
 // maxLines is how many Hough lines the quad search combines (besides the frame borders).
-const maxLines = 72
+const maxLines = 80
+
+// maxPerOrientation is how many lines within 3° of each other the quad search keeps.
+const maxPerOrientation = 8
 
 // edgeMap holds, per pixel of the localisation image, the edge orientation bin (0..35, 5° each,
 // orientation of the gradient modulo 180°) or -1 where there is no edge.
@@ -47,6 +50,9 @@ type quadCand struct {
 	termination float64
 	score       float64
 	area        float64
+	print       float64 // printDensity, computed for the candidates considered
+	distinct    float64 // distinctness, likewise
+	band        float64
 }
 
 // edges computes the thinned colour edge map of p.
@@ -259,8 +265,13 @@ func houghLines(em *edgeMap, maxLines int) []houghLine {
 	var perBin [60]int
 	kept := peaks[:0]
 	for _, p := range peaks {
+		// A line along the frame's own border is the frame (its virtual line stands for it), not
+		// a document's side: a document there is cut off.
+		if hugsBorder(cosT[p.t], sinT[p.t], float64(p.r-diag), float64(w), float64(h)) {
+			continue
+		}
 		b := p.t / 3
-		if perBin[b] >= 6 {
+		if perBin[b] >= maxPerOrientation {
 			continue
 		}
 		perBin[b]++
@@ -282,6 +293,18 @@ func houghLines(em *edgeMap, maxLines int) []houghLine {
 		houghLine{nx: 0, ny: 1, rho: 0, theta: math.Pi / 2, virtual: true},
 		houghLine{nx: 0, ny: 1, rho: fh, theta: math.Pi / 2, virtual: true})
 	return lines
+}
+
+// hugsBorder reports whether the line nx·x + ny·y = rho runs along a border of the w×h frame,
+// within a few pixels of it from one end of the frame to the other.
+func hugsBorder(nx, ny, rho, w, h float64) bool {
+	tol := math.Max(4, 0.012*math.Max(w, h))
+	if math.Abs(nx) > math.Abs(ny) { // near-vertical: x at the top and the bottom
+		x0, x1 := rho/nx, (rho-ny*h)/nx
+		return (math.Abs(x0) <= tol && math.Abs(x1) <= tol) || (math.Abs(x0-w) <= tol && math.Abs(x1-w) <= tol)
+	}
+	y0, y1 := rho/ny, (rho-nx*w)/ny
+	return (math.Abs(y0) <= tol && math.Abs(y1) <= tol) || (math.Abs(y0-h) <= tol && math.Abs(y1-h) <= tol)
 }
 
 // meanOrientation averages two line orientations modulo π (179° and 1° average to 0°).
@@ -312,7 +335,10 @@ func intersect(a, b houghLine) ([2]float64, bool) {
 // findQuads returns the plausible document outlines in em, best first.
 func findQuads(em *edgeMap, lines []houghLine) []quadCand {
 	w, h := float64(em.w), float64(em.h)
-	type pair struct{ a, b int }
+	type pair struct {
+		a, b int
+		o    float64 // mean orientation
+	}
 	var pairs []pair
 	minSep := 0.08 * math.Min(w, h)
 	for i := range lines {
@@ -321,7 +347,7 @@ func findQuads(em *edgeMap, lines []houghLine) []quadCand {
 			if a.virtual && b.virtual {
 				continue
 			}
-			if angleDiff(a.theta, b.theta) > 20*math.Pi/180 {
+			if angleDiff(a.theta, b.theta) > 26*math.Pi/180 { // opposite sides under strong keystone
 				continue
 			}
 			// Separation measured through the frame's centre.
@@ -329,7 +355,7 @@ func findQuads(em *edgeMap, lines []houghLine) []quadCand {
 			if math.Abs((a.nx*cx+a.ny*cy-a.rho)-(b.nx*cx+b.ny*cy-b.rho)*sign(a.nx*b.nx+a.ny*b.ny)) < minSep {
 				continue
 			}
-			pairs = append(pairs, pair{i, j})
+			pairs = append(pairs, pair{i, j, meanOrientation(a.theta, b.theta)})
 		}
 	}
 	var cands []quadCand
@@ -340,7 +366,7 @@ func findQuads(em *edgeMap, lines []houghLine) []quadCand {
 				continue
 			}
 			la, lb, lc, ld := lines[P.a], lines[P.b], lines[Q.a], lines[Q.b]
-			d := angleDiff(meanOrientation(la.theta, lb.theta), meanOrientation(lc.theta, ld.theta))
+			d := angleDiff(P.o, Q.o)
 			if d < 60*math.Pi/180 {
 				continue
 			}
@@ -363,14 +389,29 @@ func findQuads(em *edgeMap, lines []houghLine) []quadCand {
 			cands = append(cands, q)
 		}
 	}
-	// Coarse score for all, full score for the best few.
+	// Coarse score (every fourth pixel) for all, full score for the best few.
 	for i := range cands {
 		scoreQuad(em, &cands[i], 4)
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	if len(cands) > 30 {
-		cands = cands[:30]
+	// Keep the 30 best, but no more than 12 variants of one outline (quads overlapping it), so
+	// that a second document still has candidates beside the first one's many near-copies.
+	kept := cands[:0]
+	for i := range cands {
+		if len(kept) == 30 {
+			break
+		}
+		n := 0
+		for j := range kept {
+			if overlaps(kept[j].c, cands[i].c) {
+				n++
+			}
+		}
+		if n < 12 {
+			kept = append(kept, cands[i])
+		}
 	}
+	cands = kept
 	for i := range cands {
 		scoreQuad(em, &cands[i], 1)
 	}
@@ -471,11 +512,19 @@ func plausible(q *quadCand, w, h float64) bool {
 			return false
 		}
 	}
-	if math.Min(l[0], l[2])/math.Max(l[0], l[2]) < 0.6 || math.Min(l[1], l[3])/math.Max(l[1], l[3]) < 0.6 {
-		return false
+	// A side meeting a frame-border side is the visible part of a longer one: its length and the
+	// visible outline's proportions say nothing of the document's.
+	cut := func(i int) bool { return q.virtual[(i+3)%4] || q.virtual[(i+1)%4] }
+	for i := 0; i < 2; i++ {
+		if !cut(i) && !cut(i+2) && math.Min(l[i], l[i+2])/math.Max(l[i], l[i+2]) < 0.6 {
+			return false
+		}
 	}
 	a, b := (l[0]+l[2])/2, (l[1]+l[3])/2
 	r := math.Max(a, b) / math.Min(a, b)
+	if q.virtual != [4]bool{} {
+		return r <= 4
+	}
 	return r >= 1.2 && r <= 1.95
 }
 
@@ -498,11 +547,24 @@ func scoreQuad(em *edgeMap, q *quadCand, step int) {
 		if d >= 5 && n/d < minSide {
 			minSide = n / d
 		}
-		// Extensions beyond both ends, 15 % of the side's length.
-		n1, d1 := segSupport(em, a, b, -0.2, -0.02, step)
-		n2, d2 := segSupport(em, a, b, 1.02, 1.2, step)
-		termN += n1 + n2
-		termD += d1 + d2
+		// Extensions beyond both ends, 18 % of the side's length. What counts is the edge that
+		// continues the side as a line: the hits on the same segment shifted a few pixels
+		// sideways measure the surface's own texture (a tiled floor's grid, wood grain), which
+		// is discounted.
+		for _, t := range [2][2]float64{{-0.2, -0.02}, {1.02, 1.2}} {
+			n, d := segSupportOff(em, a, b, t[0], t[1], step, 0)
+			if d == 0 {
+				continue
+			}
+			c1, e1 := segSupportOff(em, a, b, t[0], t[1], step, 5)
+			c2, e2 := segSupportOff(em, a, b, t[0], t[1], step, -5)
+			ctl := 0.0
+			if e1+e2 > 0 {
+				ctl = (c1 + c2) / (e1 + e2)
+			}
+			termN += math.Max(0, n-ctl*d)
+			termD += d
+		}
 	}
 	// A side on a frame border stands for a document running out of the frame: then the two
 	// sides meeting it must carry their edge right up to the border. Otherwise the border is
@@ -545,6 +607,11 @@ func scoreQuad(em *edgeMap, q *quadCand, step int) {
 // segSupport samples the segment from a+(b-a)·t0 to a+(b-a)·t1 inside the frame and counts
 // samples with an edge of the segment's normal orientation within 2 pixels across it.
 func segSupport(em *edgeMap, a, b [2]float64, t0, t1 float64, step int) (hit, total float64) {
+	return segSupportOff(em, a, b, t0, t1, step, 0)
+}
+
+// segSupportOff is segSupport on the segment shifted off pixels along its normal.
+func segSupportOff(em *edgeMap, a, b [2]float64, t0, t1 float64, step int, off float64) (hit, total float64) {
 	dx, dy := b[0]-a[0], b[1]-a[1]
 	l := math.Hypot(dx, dy)
 	if l < 1 {
@@ -552,6 +619,7 @@ func segSupport(em *edgeMap, a, b [2]float64, t0, t1 float64, step int) (hit, to
 	}
 	ux, uy := dx/l, dy/l
 	nx, ny := -uy, ux
+	a = [2]float64{a[0] + nx*off, a[1] + ny*off}
 	th := math.Atan2(ny, nx)
 	if th < 0 {
 		th += math.Pi
@@ -652,7 +720,69 @@ func continuesToBorder(p *planes, q [4][2]float64, i int, paper [3]float32) bool
 			match++
 		}
 	}
-	return n > 0 && float64(match) >= 0.35*float64(n)
+	if n == 0 {
+		return false
+	}
+	if float64(match) >= 0.35*float64(n) {
+		return true
+	}
+	// A document whose paper is mostly hidden along that border (a portrait, a coloured band, the
+	// MRZ zone run out of the frame there) still differs from the surface it lies on: if little of
+	// the border looks like the background just outside the quad's real sides, the document does
+	// run out of the frame.
+	bg := outsideColours(p, q)
+	if len(bg) < 6 {
+		return false
+	}
+	like := 0
+	for k := 0; k <= 40; k++ {
+		t := 0.15 + 0.7*float64(k)/40
+		x, y := a[0]+(b[0]-a[0])*t, a[1]+(b[1]-a[1])*t
+		dx, dy := c[0]-x, c[1]-y
+		l := math.Hypot(dx, dy)
+		if l == 0 {
+			continue
+		}
+		x, y = x+1.5*dx/l, y+1.5*dy/l
+		if x < 0 || y < 0 || x >= float64(p.w) || y >= float64(p.h) {
+			continue
+		}
+		v := [3]float32{sample(p.Y, p.w, p.h, x, y), sample(p.Cb, p.w, p.h, x, y), sample(p.Cr, p.w, p.h, x, y)}
+		for _, o := range bg {
+			if colourDist(v, o) < 20 {
+				like++
+				break
+			}
+		}
+	}
+	return float64(like) <= 0.2*float64(n)
+}
+
+// outsideColours samples the surface around the quad q (analysis coordinates): points a few
+// pixels outside each side that does not lie on the frame border.
+func outsideColours(p *planes, q [4][2]float64) [][3]float32 {
+	c := centroid(q)
+	var out [][3]float32
+	for i := 0; i < 4; i++ {
+		a, b := q[i], q[(i+1)%4]
+		for k := 0; k < 9; k++ {
+			t := 0.1 + 0.8*float64(k)/8
+			x, y := a[0]+(b[0]-a[0])*t, a[1]+(b[1]-a[1])*t
+			dx, dy := x-c[0], y-c[1]
+			l := math.Hypot(dx, dy)
+			if l == 0 {
+				continue
+			}
+			// Out along the direction away from the centre, far enough to clear the border's blur.
+			d := 4 + 0.01*float64(max(p.w, p.h))
+			x, y = x+d*dx/l, y+d*dy/l
+			if x < 1 || y < 1 || x >= float64(p.w-1) || y >= float64(p.h-1) {
+				continue
+			}
+			out = append(out, [3]float32{sample(p.Y, p.w, p.h, x, y), sample(p.Cb, p.w, p.h, x, y), sample(p.Cr, p.w, p.h, x, y)})
+		}
+	}
+	return out
 }
 
 // colourDist is a distance between two YCbCr colours with the chroma differences doubled
@@ -760,4 +890,134 @@ func extendToBorder(em *edgeMap, q *quadCand) {
 		q.virtual[i] = true
 		q.area = signedArea(q.c)
 	}
+}
+
+// printDensity is the share of the interior of quad q (localisation pixels, its central 76 %)
+// that holds edges running across the quad's own axes (more than 15° off both side
+// directions): print, a portrait, guilloche. A document is covered with them; a rectangle of
+// floor tiles, a table's edge or a picture frame encloses at most lines parallel to its sides.
+func printDensity(em *edgeMap, q [4][2]float64) float64 {
+	var axis [2]int
+	for i := 0; i < 2; i++ {
+		a, b := q[i], q[i+1]
+		th := math.Atan2(b[0]-a[0], -(b[1] - a[1])) // the side's normal: its edges' gradient
+		if th < 0 {
+			th += math.Pi
+		}
+		if th >= math.Pi {
+			th -= math.Pi
+		}
+		axis[i] = int(th / math.Pi * 36)
+	}
+	off := func(bn int8) bool {
+		for _, ax := range axis {
+			d := int(bn) - ax
+			if d < 0 {
+				d = -d
+			}
+			if d > 18 {
+				d = 36 - d
+			}
+			if d <= 3 {
+				return false
+			}
+		}
+		return true
+	}
+	m := rectToQuad(1, 1, q)
+	const nx, ny = 60, 40
+	hit, n := 0, 0
+	for j := 0; j < ny; j++ {
+		for i := 0; i < nx; i++ {
+			x, y := m.apply(0.12+0.76*(float64(i)+0.5)/nx, 0.12+0.76*(float64(j)+0.5)/ny)
+			xi, yi := int(x), int(y)
+			if xi < 0 || yi < 0 || xi >= em.w || yi >= em.h {
+				continue
+			}
+			n++
+			if b := em.bin[yi*em.w+xi]; b >= 0 && off(b) {
+				hit++
+			}
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(hit) / float64(n)
+}
+
+// distinctness compares the colours of quad q (localisation pixels) with those of the surface
+// just outside its real sides: interior is the share of its central part, and band the share
+// of a band just inside its real sides, whose colour is found nowhere on that surface (within
+// tol, a colour distance). A document is paper and print lying on something else; a quad
+// drawn on a tiled floor, a board's planks or a patterned cloth encloses the same colours as
+// surround it, and one drawn on such a surface around a document has that surface along its
+// inner border. With too little surface in the frame to judge, both are 1.
+func distinctness(p *planes, q [4][2]float64, virtual [4]bool, tol float32) (interior, band float64) {
+	c := centroid(q)
+	side := func(a, b [2]float64) float64 { return math.Hypot(b[0]-a[0], b[1]-a[1]) }
+	short := math.Min(side(q[0], q[1]), side(q[1], q[2]))
+	at := func(x, y float64) ([3]float32, bool) {
+		if x < 1 || y < 1 || x >= float64(p.w-1) || y >= float64(p.h-1) {
+			return [3]float32{}, false
+		}
+		return [3]float32{sample(p.Y, p.w, p.h, x, y), sample(p.Cb, p.w, p.h, x, y), sample(p.Cr, p.w, p.h, x, y)}, true
+	}
+	// Points along the real sides pushed off by d towards the outside (d > 0) or the inside.
+	along := func(d float64) [][3]float32 {
+		var out [][3]float32
+		for i := 0; i < 4; i++ {
+			if virtual[i] {
+				continue
+			}
+			a, b := q[i], q[(i+1)%4]
+			for k := 1; k < 16; k++ {
+				t := float64(k) / 16
+				x, y := a[0]+(b[0]-a[0])*t, a[1]+(b[1]-a[1])*t
+				dx, dy := x-c[0], y-c[1]
+				l := math.Hypot(dx, dy)
+				if l == 0 {
+					continue
+				}
+				if v, ok := at(x+d*dx/l, y+d*dy/l); ok {
+					out = append(out, v)
+				}
+			}
+		}
+		return out
+	}
+	ring := along(3 + 0.06*short)
+	if len(ring) < 8 {
+		return 1, 1
+	}
+	foreign := func(v [3]float32) bool {
+		for _, r := range ring {
+			if colourDist(v, r) < tol {
+				return false
+			}
+		}
+		return true
+	}
+	share := func(vs [][3]float32) float64 {
+		if len(vs) == 0 {
+			return 1
+		}
+		n := 0
+		for _, v := range vs {
+			if foreign(v) {
+				n++
+			}
+		}
+		return float64(n) / float64(len(vs))
+	}
+	m := rectToQuad(1, 1, q)
+	var in [][3]float32
+	for j := 0; j < 16; j++ {
+		for i := 0; i < 24; i++ {
+			if v, ok := at(m.apply(0.1+0.8*(float64(i)+0.5)/24, 0.1+0.8*(float64(j)+0.5)/16)); ok {
+				in = append(in, v)
+			}
+		}
+	}
+	return share(in), share(along(-(2 + 0.03*short)))
 }

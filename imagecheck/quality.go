@@ -3,6 +3,7 @@ package imagecheck
 import (
 	"image"
 	"math"
+	"sort"
 
 	"github.com/kycd/kycd/kyc"
 )
@@ -109,6 +110,18 @@ func (r *Report) add(code kyc.Code, side kyc.Side, detail map[string]any) {
 	r.Findings = append(r.Findings, kyc.NewFinding(code, side, detail))
 }
 
+// minPrint is the least share of a document outline's interior covered with print-like edges
+// (see printDensity): below it the quad is background structure.
+const minPrint = 0.01
+
+// minDistinct is the least share of a document outline's interior whose colour differs from
+// the surface around it (see distinctness).
+const minDistinct = 0.05
+
+// minBand is the least share of the band just inside a document outline's real sides whose
+// colour differs from the surface just outside them (see distinctness).
+const minBand = 0.25
+
 // Assess runs the localisation and every quality measure on a decoded photo (orientation
 // already applied, as CheckFile returns it) and reports the failed ones for side. Zero fields of
 // th take their defaults.
@@ -126,6 +139,17 @@ func Assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	lines := houghLines(em, maxLines)
 	cands := findQuads(em, lines)
 	var best *quadCand
+	// Colour differences shrink with the light: a dark photo's document and surface are close.
+	tol := 20 * float32(math.Max(0.3, math.Min(1, float64(percentile(small.Y, 0.95)-percentile(small.Y, 0.05))/180)))
+	// Rank the candidates by colour contrast across their outline too: a quad whose inner border
+	// is the same surface as its outside is background structure around or beside the document.
+	for i := range cands {
+		c := &cands[i]
+		c.print = printDensity(em, c.c)
+		c.distinct, c.band = distinctness(small, c.c, c.virtual, tol)
+		c.score *= 0.3 + 0.7*c.band
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	toAnalysis := func(c [4][2]float64) [4][2]float64 {
 		var q [4][2]float64
 		for i, v := range c {
@@ -136,6 +160,9 @@ func Assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	for i := range cands {
 		c := &cands[i]
 		if c.support < 0.5 || c.termination < 0.3 {
+			continue
+		}
+		if c.print < minPrint || c.distinct < minDistinct || c.band < minBand {
 			continue
 		}
 		// A document mostly outside the frame (a corner beyond half its short side) is not one
@@ -169,22 +196,44 @@ func Assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 		if len(cands) > 0 {
 			bestSupport = round3(cands[0].support)
 		}
-		rep.add(kyc.DocNotFoundInImage, side, map[string]any{"measure": "outline_support", "value": bestSupport, "threshold": 0.5})
-		// No outline: still say when the photo as a whole is too dark or blurred, which is
-		// the more useful message, judging blur as if the document filled the frame (the most
-		// lenient assumption).
+		// No outline: still say when the photo as a whole is too dark, washed out or blurred,
+		// judging blur as if the document filled the frame (the most lenient assumption). A
+		// frame washed out white hides the outline: that is then the reason given, the one the
+		// applicant can act on, rather than a missing document. (A dark frame may just be a
+		// dark desk with no document: both are said.)
 		fw, fh := float64(p.w), float64(p.h)
 		q := [4][2]float64{{0, 0}, {fw, 0}, {fw, fh}, {0, fh}}
 		if fh > fw {
 			q = [4][2]float64{{fw, 0}, {fw, fh}, {0, fh}, {0, 0}}
 		}
 		rep.measure(p, q, math.Max(fw, fh), 85.6, 85.6*math.Min(fw, fh)/math.Max(fw, fh), th, side, true)
+		if !rep.Has(kyc.ImgOverexposed) {
+			rep.Findings = append([]kyc.Finding{kyc.NewFinding(kyc.DocNotFoundInImage, side,
+				map[string]any{"measure": "outline_support", "value": bestSupport, "threshold": 0.5})}, rep.Findings...)
+		}
 		return rep
 	}
+	// A side closing on an inner edge of a document that runs out of the frame moves onto the
+	// border, but only where the strip it crosses is the document, not the surface around it
+	// (the lines of a tiled floor also carry on to the border).
+	before := *best
 	extendToBorder(em, best)
+	if best.virtual != before.virtual {
+		qa := toAnalysis(best.c)
+		paper := quadPaper(p, qa)
+		for s, v := range best.virtual {
+			if v && !before.virtual[s] && !continuesToBorder(p, qa, s, paper) {
+				*best = before
+				break
+			}
+		}
+	}
 	ms["doc_found"] = 1
 	ms["outline_support"] = round3(best.support)
 	ms["outline_termination"] = round3(best.termination)
+	ms["outline_print"] = round3(best.print)
+	ms["outline_distinct"] = round3(best.distinct)
+	ms["outline_band"] = round3(best.band)
 	docs := 1
 	for i := range cands {
 		c := &cands[i]
@@ -192,7 +241,12 @@ func Assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 			continue
 		}
 		if !overlaps(c.c, best.c) {
+			pd, dd, db := c.print, c.distinct, c.band
+			if pd < minPrint || dd < minDistinct || db < minBand {
+				continue
+			}
 			docs++
+			ms["second_support"], ms["second_termination"], ms["second_print"], ms["second_distinct"] = round3(c.support), round3(c.termination), round3(pd), round3(dd)
 			break
 		}
 	}
@@ -259,7 +313,7 @@ func Assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 
 // measure rectifies the document (quad q of p, long side la pixels, longMM×shortMM) and runs
 // the photometric measures on it. With frameOnly (no outline found, q is the frame) only
-// darkness and blur are reported.
+// darkness, over-exposure and blur are reported.
 func (rep *Report) measure(p *planes, q [4][2]float64, la, longMM, shortMM float64, th Thresholds, side kyc.Side, frameOnly bool) {
 	ms := rep.Measurements
 	// Rectify the document at its own resolution in the working copy (never enlarged).
@@ -285,6 +339,11 @@ func (rep *Report) measure(p *planes, q [4][2]float64, la, longMM, shortMM float
 			"brightness": round3(lum.mean)})
 	}
 	if frameOnly {
+		// A frame washed out white hides the document's outline: say so, it is the cause.
+		if overexposed {
+			rep.add(kyc.ImgOverexposed, side, map[string]any{"measure": "brightness", "value": round3(lum.mean), "threshold": th.MaxMeanLuma,
+				"clipped_fraction": round3(lum.clipped), "clipped_threshold": th.MaxClipped, "assumed": "document fills the frame"})
+		}
 		contrast := float32(math.Max(12, 0.25*(lum.p95-lum.p05)))
 		wpx, nEdges := edgeWidthPx(d, idx, contrast)
 		blurMM := docBlurMM(wpx, d.pxmm)
@@ -326,7 +385,8 @@ func (rep *Report) measure(p *planes, q [4][2]float64, la, longMM, shortMM float
 	ch := round3(chromaSpread(d, idx, lum.p95))
 	ms["chroma"] = ch
 	// In a photo too dark to judge, colour is noise: the darkness is the reason to give.
-	if ch < th.MinChroma && lum.p95 >= th.MinWhiteLevel {
+	// Likewise in a photo washed out white, colour is lost to clipping, not absent.
+	if ch < th.MinChroma && lum.p95 >= th.MinWhiteLevel && !overexposed {
 		rep.add(kyc.ImgBlackAndWhite, side, map[string]any{"measure": "chroma_p90", "value": ch, "threshold": th.MinChroma})
 	}
 	paper := paperColour(d, idx, lum)

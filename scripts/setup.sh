@@ -10,7 +10,8 @@ command -v go >/dev/null || { echo "setup: Go is required (https://go.dev/dl)"; 
 # Debian packages the tests and checks use. Listed here as they are added.
 # curl, jq: the README walkthrough. fonts-*: the synthetic document generator (Latin and CJK
 # glyphs). poppler-utils: PDF text and rasterising for proof of address. chromium: browser tests.
-APT_PACKAGES=(curl jq fonts-dejavu-core fonts-noto-cjk poppler-utils chromium)
+# libjpeg62-turbo-dev: the JPEG decoder (cgo; build with -tags nolibjpeg to use Go's instead).
+APT_PACKAGES=(curl jq fonts-dejavu-core fonts-noto-cjk poppler-utils chromium libjpeg62-turbo-dev)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -31,6 +31,9 @@ func background(ph *photo, r *rand.Rand, avoid color.RGBA) string {
 	ang := r.Float64() * math.Pi
 	ca, sa := math.Cos(ang), math.Sin(ang)
 	tile := 30 + r.Float64()*90
+	tileH := tile * (0.5 + r.Float64()) // square or oblong tiles
+	tox, toy := r.Float64()*tile, r.Float64()*tileH
+	grout := 1 + 2*r.Float64()
 	alt := [3]float64{base[0] * (0.6 + 0.6*r.Float64()), base[1] * (0.6 + 0.6*r.Float64()), base[2] * (0.6 + 0.6*r.Float64())}
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
@@ -47,10 +50,11 @@ func background(ph *photo, r *rand.Rand, avoid color.RGBA) string {
 			case "fabric":
 				v *= 1 + 0.08*math.Sin(fx*1.3)*math.Sin(fy*1.3) + 0.05*float64(fine.at(fx, fy))
 			case "tiles":
-				if (int(fx/tile)+int(fy/tile))%2 == 0 {
+				tx, ty := (fx+tox)/tile, (fy+toy)/tileH
+				if (int(tx)+int(ty))%2 == 0 {
 					c = alt
 				}
-				if math.Mod(fx, tile) < 2 || math.Mod(fy, tile) < 2 {
+				if math.Mod(fx+tox, tile) < grout || math.Mod(fy+toy, tileH) < grout {
 					v *= 0.7
 				}
 			}

@@ -10,7 +10,8 @@ import (
 
 func TestRenderDeterministic(t *testing.T) {
 	t.Parallel()
-	spec := Spec{Seed: 77, Defect: kyc.ImgGlare}
+	// A low-resolution sample has a small frame: cheap to render twice, even under -race.
+	spec := Spec{Seed: 77, Defect: kyc.ImgLowResolution}
 	a, b := Render(spec), Render(spec)
 	if !bytes.Equal(a.JPEG, b.JPEG) {
 		t.Fatal("the same spec rendered two different photos")
@@ -18,6 +19,18 @@ func TestRenderDeterministic(t *testing.T) {
 	if len(a.Quads) != 1 || a.Truth["px_per_mm"] <= 0 {
 		t.Fatalf("missing ground truth: %v %v", a.Quads, a.Truth)
 	}
+	if !hasCode(a.Labels, kyc.ImgLowResolution) || a.Truth["px_per_mm"] >= TruthMinPxPerMM {
+		t.Errorf("labels %v at %.2f px/mm", a.Labels, a.Truth["px_per_mm"])
+	}
+}
+
+func hasCode(cs []kyc.Code, c kyc.Code) bool {
+	for _, x := range cs {
+		if x == c {
+			return true
+		}
+	}
+	return false
 }
 
 func TestCorpusMix(t *testing.T) {
@@ -47,31 +60,57 @@ func TestCorpusMix(t *testing.T) {
 	}
 }
 
+// TestLabelsFollowTruth checks the labelling of geometry against the physical ground truth,
+// on quads placed by hand (no rendering): the thresholds and their ambiguity bands.
 func TestLabelsFollowTruth(t *testing.T) {
 	t.Parallel()
+	const fw, fh = 1600, 1200
+	wmm, hmm := IDCard.SizeMM()
+	card := func(pxmm, cx, cy float64) [4][2]float64 {
+		a, b := wmm*pxmm/2, hmm*pxmm/2
+		return [4][2]float64{{cx - a, cy - b}, {cx + a, cy - b}, {cx + a, cy + b}, {cx - a, cy + b}}
+	}
 	tests := []struct {
-		spec Spec
-		want kyc.Code
+		name     string
+		spec     Spec
+		quads    [][4][2]float64
+		want     []kyc.Code
+		dontCare []kyc.Code
 	}{
-		{Spec{Seed: 3, Defect: kyc.ImgDocTooSmall}, kyc.ImgDocTooSmall},
-		{Spec{Seed: 3, Defect: kyc.ImgCutOff}, kyc.ImgCutOff},
-		{Spec{Seed: 3, Defect: kyc.ImgLowResolution}, kyc.ImgLowResolution},
-		{Spec{Seed: 3, Defect: kyc.DocNotFoundInImage}, kyc.DocNotFoundInImage},
+		{"clean", Spec{}, [][4][2]float64{card(12, 800, 600)}, nil, nil},
+		// 0.1 of the frame: too small; 5.9 px/mm is inside the resolution's band.
+		{"small", Spec{Defect: kyc.ImgDocTooSmall}, [][4][2]float64{card(5.9, 800, 600)}, []kyc.Code{kyc.ImgDocTooSmall}, []kyc.Code{kyc.ImgLowResolution}},
+		{"share band", Spec{}, [][4][2]float64{card(8.9, 800, 600)}, nil, []kyc.Code{kyc.ImgDocTooSmall}},
+		{"low resolution", Spec{}, [][4][2]float64{card(4.5, 200, 150)}, []kyc.Code{kyc.ImgDocTooSmall, kyc.ImgLowResolution}, nil},
+		// The right edge 10 % of the short side out of the frame.
+		{"cut off", Spec{Defect: kyc.ImgCutOff}, [][4][2]float64{card(12, 1600-wmm*6+hmm*1.2, 600)}, []kyc.Code{kyc.ImgCutOff}, nil},
+		// Touching the frame (inside by half a pixel): neither.
+		{"cut band", Spec{}, [][4][2]float64{card(12, 1600-wmm*6-0.5, 600)}, nil, []kyc.Code{kyc.ImgCutOff}},
+		// With no document, the rest cannot be judged.
+		{"not found", Spec{Defect: kyc.DocNotFoundInImage}, nil, []kyc.Code{kyc.DocNotFoundInImage}, QualityCodes[1:]},
+		{"blurry", Spec{Defect: kyc.ImgBlurry}, [][4][2]float64{card(12, 800, 600)}, []kyc.Code{kyc.ImgBlurry}, nil},
+		{"borderline blur", Spec{Defect: kyc.ImgBlurry, Borderline: true}, [][4][2]float64{card(12, 800, 600)}, nil, nil},
 	}
 	for _, tc := range tests {
-		s := Render(tc.spec)
-		found := false
-		for _, l := range s.Labels {
-			found = found || l == tc.want
-		}
-		if !found {
-			t.Errorf("%s: labels %v truth %v", tc.spec.Defect, s.Labels, s.Truth)
+		g := &gen{spec: tc.spec, truth: map[string]float64{}}
+		s := Sample{Spec: tc.spec, Quads: tc.quads}
+		g.label(&s, fw, fh, wmm, hmm)
+		if !equalCodes(s.Labels, tc.want) || !equalCodes(s.DontCare, tc.dontCare) {
+			t.Errorf("%s: labels %v don't care %v, want %v and %v (truth %v)", tc.name, s.Labels, s.DontCare, tc.want, tc.dontCare, g.truth)
 		}
 	}
-	// A borderline photo is labelled clean.
-	if s := Render(Spec{Seed: 3, Defect: kyc.ImgBlurry, Borderline: true}); len(s.Labels) != 0 {
-		t.Errorf("borderline blur labelled %v", s.Labels)
+}
+
+func equalCodes(a, b []kyc.Code) bool {
+	if len(a) != len(b) {
+		return false
 	}
+	for _, c := range b {
+		if !hasCode(a, c) {
+			return false
+		}
+	}
+	return true
 }
 
 func TestMRZCheckDigits(t *testing.T) {

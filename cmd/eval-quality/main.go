@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -57,8 +58,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 	debian := fs.String("debian", "", "folder of shared/testdata/debian_images (default: found from the module root)")
 	only := fs.String("only", "", "render only this defect (a reason code, or 'clean')")
 	show := fs.Uint64("show", 0, "write the photo of the sample with this seed to /tmp/show_SEED.jpg and print its report")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	cache := fs.String("cache", "", "keep rendered photos in this folder and reuse them on the next run (the generator's version is part of the key)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
 	}
 	specs := synth.Corpus(*n, *seed)
 	if *only != "" {
@@ -79,7 +95,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				s := synth.Render(specs[i])
+				s := render(*cache, specs[i])
 				mu.Lock()
 				t0 := time.Now()
 				dec, fds := imagecheck.CheckFile(s.JPEG, imagecheck.Limits{MaxBytes: 64 << 20})
@@ -97,7 +113,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 				}
 				r.iou = -1
 				if rep != nil && rep.Found && len(s.Quads) == 1 {
-					r.iou = quadIoU(rep.Quad, s.Quads[0], s.Image.Rect.Dx(), s.Image.Rect.Dy())
+					r.iou = quadIoU(rep.Quad, s.Quads[0], dec.Width, dec.Height)
 				}
 				if *show != 0 && specs[i].Seed == *show {
 					os.WriteFile(fmt.Sprintf("/tmp/show_%d.jpg", *show), s.JPEG, 0o644)
@@ -132,6 +148,36 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	evalDebian(stdout, *debian)
 	return 0
+}
+
+// render renders spec, or reads it from the cache folder dir when an earlier run left it there.
+// Only what the evaluation uses is kept (the JPEG and the ground truth, not the raw pixels).
+func render(dir string, spec synth.Spec) synth.Sample {
+	if dir == "" {
+		return synth.Render(spec)
+	}
+	name := filepath.Join(dir, fmt.Sprintf("v%d_%d_%s_%v_%s", synth.Version, spec.Seed, spec.Defect, spec.Borderline, spec.Kind))
+	type meta struct {
+		Kind     synth.Kind
+		Labels   []kyc.Code
+		DontCare []kyc.Code
+		Quads    [][4][2]float64
+		Truth    map[string]float64
+	}
+	if data, err := os.ReadFile(name + ".jpg"); err == nil {
+		if mj, err := os.ReadFile(name + ".json"); err == nil {
+			var m meta
+			if json.Unmarshal(mj, &m) == nil {
+				return synth.Sample{Spec: spec, Kind: m.Kind, JPEG: data, Labels: m.Labels, DontCare: m.DontCare, Quads: m.Quads, Truth: m.Truth}
+			}
+		}
+	}
+	s := synth.Render(spec)
+	mj, _ := json.Marshal(meta{s.Kind, s.Labels, s.DontCare, s.Quads, s.Truth})
+	if os.MkdirAll(dir, 0o755) == nil && os.WriteFile(name+".json", mj, 0o644) == nil {
+		_ = os.WriteFile(name+".jpg", s.JPEG, 0o644)
+	}
+	return s
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
