@@ -7,6 +7,7 @@ import (
 	"github.com/kycd/kycd/config"
 	"github.com/kycd/kycd/face"
 	"github.com/kycd/kycd/imagecheck"
+	"github.com/kycd/kycd/ocr"
 	"github.com/kycd/kycd/onnx"
 	"github.com/kycd/kycd/poa"
 	"github.com/kycd/kycd/reading"
@@ -19,17 +20,19 @@ func newPipeline(cfg *config.Config, log *slog.Logger) *check.Pipeline {
 	lim := imagecheck.DefaultLimits()
 	lim.MaxBytes, lim.MaxPixels = cfg.Limits.MaxImageBytes, cfg.Limits.MaxPixels
 	models := onnx.Config{Dir: cfg.Checks.ModelsDir}
+	// One OCR engine serves document reading and proof of address: its models load once.
+	text := ocr.NewLazy(models, ocr.Options{})
 	var engines []check.Engine
 	for _, name := range cfg.Checks.Engines {
 		switch name {
 		case "quality":
 			engines = append(engines, check.NewQuality(qualityThresholds(cfg.Checks.Quality)))
 		case "reading":
-			engines = append(engines, reading.New(reading.Config{ONNX: models, Logger: log}))
+			engines = append(engines, reading.New(reading.Config{Shared: text, Logger: log}))
 		case "face":
 			engines = append(engines, face.New(faceConfig(cfg.Checks.Face, models, log)))
 		case "poa":
-			engines = append(engines, poa.New(poa.Config{ONNX: models, MaxPages: cfg.Limits.MaxPDFPages,
+			engines = append(engines, poa.New(poa.Config{Shared: text, MaxPages: cfg.Limits.MaxPDFPages,
 				DPI: cfg.Checks.POA.DPI, MinPageChars: cfg.Checks.POA.MinPageChars,
 				AddressThreshold: cfg.Checks.POA.AddressThreshold, Logger: log}))
 		}

@@ -36,7 +36,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/kycd/kycd/check"
@@ -85,6 +84,9 @@ type Config struct {
 	KeepText bool
 	// Reader replaces the OCR engine (tests); nil loads the models on first use.
 	Reader PageReader
+	// Shared, when set, is the OCR engine to use (shared with other engines, so the models load
+	// once); ONNX and OCR are then ignored.
+	Shared *ocr.Lazy
 	// Logger receives load failures (never document contents).
 	Logger *slog.Logger
 }
@@ -93,9 +95,8 @@ type Config struct {
 type Engine struct {
 	cfg    Config
 	pop    poppler
-	mu     sync.Mutex
-	reader PageReader
-	closer func() error
+	lazy   *ocr.Lazy
+	reader PageReader // Config.Reader (tests)
 }
 
 var _ check.Engine = (*Engine)(nil)
@@ -141,7 +142,11 @@ func New(cfg Config) *Engine {
 	tool(&cfg.Pdfinfo, "pdfinfo")
 	tool(&cfg.Pdftotext, "pdftotext")
 	tool(&cfg.Pdftoppm, "pdftoppm")
-	return &Engine{cfg: cfg, reader: cfg.Reader,
+	lazy := cfg.Shared
+	if lazy == nil {
+		lazy = ocr.NewLazy(cfg.ONNX, cfg.OCR)
+	}
+	return &Engine{cfg: cfg, reader: cfg.Reader, lazy: lazy,
 		pop: poppler{pdfinfo: cfg.Pdfinfo, pdftotext: cfg.Pdftotext, pdftoppm: cfg.Pdftoppm, timeout: cfg.ToolTimeout}}
 }
 
@@ -155,36 +160,19 @@ func (e *Engine) Load() error {
 }
 
 func (e *Engine) load() (PageReader, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.reader != nil {
 		return e.reader, nil
 	}
-	rt, err := onnx.New(e.cfg.ONNX)
+	eng, err := e.lazy.Get()
 	if err != nil {
 		e.cfg.Logger.Warn("proof-of-address OCR unavailable", "err", err)
 		return nil, err
 	}
-	eng, err := ocr.New(rt, e.cfg.OCR)
-	if err != nil {
-		e.cfg.Logger.Warn("proof-of-address OCR unavailable", "err", err)
-		return nil, err
-	}
-	e.reader, e.closer = eng, eng.Close
 	return eng, nil
 }
 
 // Close releases the OCR models.
-func (e *Engine) Close() error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.closer == nil {
-		return nil
-	}
-	err := e.closer()
-	e.reader, e.closer = nil, nil
-	return err
-}
+func (e *Engine) Close() error { return e.lazy.Close() }
 
 // finding makes a proof-of-address finding.
 func finding(code kyc.Code, detail map[string]any) kyc.Finding {

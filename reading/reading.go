@@ -29,7 +29,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/kycd/kycd/check"
@@ -67,6 +66,9 @@ type Config struct {
 	ONNX onnx.Config
 	// OCR tunes the OCR engine.
 	OCR ocr.Options
+	// Shared, when set, is the OCR engine to use (shared with other engines, so the models load
+	// once); ONNX and OCR are then ignored.
+	Shared *ocr.Lazy
 	// NoRectify reads the whole photo instead of the located, flattened document.
 	NoRectify bool
 	// MinAge applies when the level sets none (default 18).
@@ -80,9 +82,8 @@ type Config struct {
 // arrive after start-up recovers without a restart.
 type Engine struct {
 	cfg    Config
-	mu     sync.Mutex
-	reader PageReader
-	closer func() error
+	lazy   *ocr.Lazy
+	reader PageReader // set by NewWithReader (tests)
 }
 
 var _ check.Engine = (*Engine)(nil)
@@ -95,7 +96,11 @@ func New(cfg Config) *Engine {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{cfg: cfg}
+	lazy := cfg.Shared
+	if lazy == nil {
+		lazy = ocr.NewLazy(cfg.ONNX, cfg.OCR)
+	}
+	return &Engine{cfg: cfg, lazy: lazy}
 }
 
 // NewWithReader returns an engine that reads pages with r instead of loading the models.
@@ -115,36 +120,19 @@ func (e *Engine) Load() error {
 }
 
 func (e *Engine) load() (PageReader, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.reader != nil {
 		return e.reader, nil
 	}
-	rt, err := onnx.New(e.cfg.ONNX)
+	eng, err := e.lazy.Get()
 	if err != nil {
 		e.cfg.Logger.Warn("document reading unavailable", "err", err)
 		return nil, err
 	}
-	eng, err := ocr.New(rt, e.cfg.OCR)
-	if err != nil {
-		e.cfg.Logger.Warn("document reading unavailable", "err", err)
-		return nil, err
-	}
-	e.reader, e.closer = eng, eng.Close
 	return eng, nil
 }
 
 // Close releases the models.
-func (e *Engine) Close() error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.closer == nil {
-		return nil
-	}
-	err := e.closer()
-	e.reader, e.closer = nil, nil
-	return err
-}
+func (e *Engine) Close() error { return e.lazy.Close() }
 
 // side is what was read from one image.
 type side struct {
