@@ -509,10 +509,29 @@ func fieldRows(pr *kyc.Profile, sub *kyc.Submission, reasons []kyc.Reason) []fie
 	return out
 }
 
+// flatten lists a detail map for a reviewer, one row per key, sorted; nested maps become
+// "key.sub" rows and lists are comma-separated, so nothing shows as Go's raw map syntax.
 func flatten(m map[string]any) []kv {
 	out := make([]kv, 0, len(m))
+	var add func(prefix string, v any)
+	add = func(prefix string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, sub := range x {
+				add(prefix+"."+k, sub)
+			}
+		case []any:
+			parts := make([]string, len(x))
+			for i, e := range x {
+				parts[i] = fmt.Sprint(e)
+			}
+			out = append(out, kv{prefix, strings.Join(parts, ", ")})
+		default:
+			out = append(out, kv{prefix, fmt.Sprint(v)})
+		}
+	}
 	for k, v := range m {
-		out = append(out, kv{k, fmt.Sprint(v)})
+		add(k, v)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].K < out[j].K })
 	return out
