@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
@@ -14,36 +13,20 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	_ "modernc.org/sqlite"
 
 	"github.com/kycd/kycd/cli"
+	"github.com/kycd/kycd/internal/kycdtest"
 	"github.com/kycd/kycd/poa/poagen"
 	"github.com/kycd/kycd/synth"
 )
 
-// TestMain lets the test binary act as the kycd binary: a child started with KYCD_E2E_MAIN=1 runs
-// cli.Main on the arguments after "--", exactly as cmd/kycd does.
-func TestMain(m *testing.M) {
-	if os.Getenv("KYCD_E2E_MAIN") == "1" {
-		args := os.Args[1:]
-		for i, a := range args {
-			if a == "--" {
-				args = args[i+1:]
-				break
-			}
-		}
-		os.Exit(cli.Main(context.Background(), cli.Env{Args: args, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}))
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { kycdtest.Main(m) }
 
 // runMain runs kycd in-process and returns its exit status and output.
 func runMain(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
@@ -54,73 +37,11 @@ func runMain(t *testing.T, env map[string]string, stdin string, args ...string) 
 	return code, out.String(), errb.String()
 }
 
-// server is a real kycd process.
-type server struct {
-	cmd  *exec.Cmd
-	addr string
-	mu   sync.Mutex
-	logs bytes.Buffer
-	done chan struct{}
-}
+type server = kycdtest.Server
 
 func startServer(t *testing.T, env map[string]string, args ...string) *server {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], append([]string{"--", "serve"}, args...)...)
-	cmd.Env = append(os.Environ(), "KYCD_E2E_MAIN=1", "KYCD_ADDR=127.0.0.1:0", "KYCD_JOBS_POLL_INTERVAL=50ms")
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := &server{cmd: cmd, done: make(chan struct{})}
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			line := sc.Bytes()
-			s.mu.Lock()
-			s.logs.Write(line)
-			s.logs.WriteByte('\n')
-			s.mu.Unlock()
-			var m struct{ Msg, Addr string }
-			if json.Unmarshal(line, &m) == nil && m.Msg == "listening" {
-				addr <- m.Addr
-			}
-		}
-		_ = cmd.Wait()
-		close(s.done)
-	}()
-	t.Cleanup(func() { s.kill() })
-	select {
-	case s.addr = <-addr:
-	case <-s.done:
-		t.Fatalf("kycd exited before listening:\n%s", s.log())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("kycd did not start:\n%s", s.log())
-	}
-	return s
-}
-
-func (s *server) log() string { s.mu.Lock(); defer s.mu.Unlock(); return s.logs.String() }
-
-func (s *server) kill() {
-	_ = s.cmd.Process.Signal(syscall.SIGKILL)
-	<-s.done
-}
-
-func (s *server) stop(t *testing.T) {
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("kycd did not stop on SIGTERM")
-	}
+	return kycdtest.Start(t, env, args...)
 }
 
 type client struct {
@@ -254,22 +175,22 @@ func TestKillMidCheck(t *testing.T) {
 	key = strings.TrimSpace(key)
 	slow := startServer(t, map[string]string{"KYCD_DATA_DIR": dir, "KYCD_CHECK_ENGINES": "quality", "KYCD_TEST_CHECK_DELAY": "4s",
 		"KYCD_JOBS_JOB_TIMEOUT": "6s", "KYCD_JOBS_RESCUE_AFTER": "7s"})
-	c := client{t, "http://" + slow.addr}
+	c := client{t, "http://" + slow.Addr}
 	id, tok, files := applicantThroughSubmit(t, c, key, "ext-kill")
 	deadline := time.Now().Add(20 * time.Second)
 	for jobState(t, dir, "check_submission") != "running" {
 		if time.Now().After(deadline) {
-			t.Fatalf("check job never ran: %s\n%s", jobState(t, dir, "check_submission"), slow.log())
+			t.Fatalf("check job never ran: %s\n%s", jobState(t, dir, "check_submission"), slow.Log())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	slow.kill() // SIGKILL, mid-check: the job stays "running" in the database
+	slow.Kill() // SIGKILL, mid-check: the job stays "running" in the database
 	if st := jobState(t, dir, "check_submission"); st != "running" {
 		t.Fatalf("after kill the job is %q, want running (killed mid-check)", st)
 	}
 	fresh := startServer(t, map[string]string{"KYCD_DATA_DIR": dir, "KYCD_CHECK_ENGINES": "quality",
 		"KYCD_JOBS_JOB_TIMEOUT": "6s", "KYCD_JOBS_RESCUE_AFTER": "7s"})
-	c = client{t, "http://" + fresh.addr}
+	c = client{t, "http://" + fresh.Addr}
 	deadline = time.Now().Add(120 * time.Second) // rescue after 7s, found by River's rescuer within ~45s more
 	var status string
 	for {
@@ -281,7 +202,7 @@ func TestKillMidCheck(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	if status != "approved" {
-		t.Fatalf("after restart the status is %q, want approved\n%s", status, fresh.log())
+		t.Fatalf("after restart the status is %q, want approved\n%s", status, fresh.Log())
 	}
 	for fid, want := range files {
 		code, _, body := c.do("GET", "/v1/applicants/"+id+"/files/"+fid, tok, nil, "")
@@ -289,7 +210,7 @@ func TestKillMidCheck(t *testing.T) {
 			t.Fatalf("file %s after crash: %d, %d bytes (want %d)", fid, code, len(body), len(want))
 		}
 	}
-	if strings.Contains(fresh.log()+slow.log(), "Testperson") {
+	if strings.Contains(fresh.Log()+slow.Log(), "Testperson") {
 		t.Fatal("a log line carries the applicant's name")
 	}
 }
@@ -304,11 +225,11 @@ func TestAuditVerifyFindsTampering(t *testing.T) {
 	_, key, _ := runMain(t, env, "", "apikey", "create", "--name", "e2e")
 	key = strings.TrimSpace(key)
 	srv := startServer(t, env)
-	c := client{t, "http://" + srv.addr}
+	c := client{t, "http://" + srv.Addr}
 	for i := 0; i < 3; i++ {
 		c.json("POST", "/v1/applicants", key, map[string]any{"external_id": fmt.Sprint("ext-audit-", i), "level": "basic"}, 201)
 	}
-	srv.stop(t)
+	srv.Stop(t)
 	code, out, errOut := runMain(t, env, "", "audit", "verify")
 	if code != 0 || !strings.Contains(out, "intact") {
 		t.Fatalf("verify before tampering: %d %s %s", code, out, errOut)
@@ -448,14 +369,14 @@ func TestSplitRoles(t *testing.T) {
 	_, key, _ := runMain(t, env, "", "apikey", "create", "--name", "e2e")
 	key = strings.TrimSpace(key)
 	api := startServer(t, env, "--role", "api")
-	c := client{t, "http://" + api.addr}
+	c := client{t, "http://" + api.Addr}
 	id, _, _ := applicantThroughSubmit(t, c, key, "ext-roles")
 	time.Sleep(time.Second)
 	if st := c.json("GET", "/v1/applicants/"+id, key, nil, 200)["status"]; st != "pending" {
 		t.Fatalf("without a worker the status is %v, want pending", st)
 	}
 	worker := startServer(t, env, "--role", "worker")
-	wc := client{t, "http://" + worker.addr}
+	wc := client{t, "http://" + worker.Addr}
 	if m := wc.json("GET", "/healthz", "", nil, 200); m["role"] != "worker" {
 		t.Fatalf("worker health: %v", m)
 	}
@@ -469,7 +390,7 @@ func TestSplitRoles(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("status %v after the worker started\n%s", st, worker.log())
+			t.Fatalf("status %v after the worker started\n%s", st, worker.Log())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -41,7 +41,7 @@ func TestREADMEWalkthrough(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script)
 	cmd.Dir = root // the walkthrough runs from the repository root
-	cmd.Env = append(os.Environ(), "KYCD=http://"+srv.addr, "KYCD_DATA_DIR="+dir)
+	cmd.Env = append(os.Environ(), "KYCD=http://"+srv.Addr, "KYCD_DATA_DIR="+dir)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	// Whatever happens, nothing the walkthrough started in the background outlives it.
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
@@ -49,7 +49,7 @@ func TestREADMEWalkthrough(t *testing.T) {
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	t.Cleanup(func() { os.RemoveAll(filepath.Join(root, "demo")) })
 	if err != nil {
-		t.Fatalf("walkthrough failed: %v\n%s\nserver log:\n%s", err, out, srv.log())
+		t.Fatalf("walkthrough failed: %v\n%s\nserver log:\n%s", err, out, srv.Log())
 	}
 	text := string(out)
 	t.Logf("walkthrough output:\n%s", text)

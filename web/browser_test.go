@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -12,12 +11,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -27,25 +24,12 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/kycd/kycd/cli"
+	"github.com/kycd/kycd/internal/kycdtest"
 	"github.com/kycd/kycd/synth"
 	"github.com/kycd/kycd/webhook"
 )
 
-// TestMain lets the test binary act as the kycd binary: a child started with KYCD_E2E_MAIN=1 runs
-// cli.Main on the arguments after "--", exactly as cmd/kycd does.
-func TestMain(m *testing.M) {
-	if os.Getenv("KYCD_E2E_MAIN") == "1" {
-		args := os.Args[1:]
-		for i, a := range args {
-			if a == "--" {
-				args = args[i+1:]
-				break
-			}
-		}
-		os.Exit(cli.Main(context.Background(), cli.Env{Args: args, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}))
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { kycdtest.Main(m) }
 
 const chromium = "/usr/bin/chromium"
 
@@ -74,63 +58,12 @@ func runMain(t *testing.T, env map[string]string, stdin string, args ...string) 
 	return strings.TrimSpace(out.String())
 }
 
-// server is a real `kycd serve` process.
-type server struct {
-	cmd  *exec.Cmd
-	addr string
-	mu   sync.Mutex
-	logs bytes.Buffer
-	done chan struct{}
-}
+type server = kycdtest.Server
 
 func startServer(t *testing.T, env map[string]string) *server {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "--", "serve")
-	cmd.Env = append(os.Environ(), "KYCD_E2E_MAIN=1", "KYCD_ADDR=127.0.0.1:0", "KYCD_JOBS_POLL_INTERVAL=50ms")
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := &server{cmd: cmd, done: make(chan struct{})}
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			line := sc.Bytes()
-			s.mu.Lock()
-			s.logs.Write(line)
-			s.logs.WriteByte('\n')
-			s.mu.Unlock()
-			var m struct{ Msg, Addr string }
-			if json.Unmarshal(line, &m) == nil && m.Msg == "listening" {
-				addr <- m.Addr
-			}
-		}
-		_ = cmd.Wait()
-		close(s.done)
-	}()
-	t.Cleanup(func() {
-		_ = s.cmd.Process.Signal(syscall.SIGKILL)
-		<-s.done
-	})
-	select {
-	case s.addr = <-addr:
-	case <-s.done:
-		t.Fatalf("kycd exited before listening:\n%s", s.log())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("kycd did not start:\n%s", s.log())
-	}
-	return s
+	return kycdtest.Start(t, env)
 }
-
-func (s *server) log() string { s.mu.Lock(); defer s.mu.Unlock(); return s.logs.String() }
 
 // api calls the JSON API with a bearer credential.
 func api(t *testing.T, base, method, path, auth string, body any, want int) map[string]any {
@@ -470,7 +403,7 @@ func TestBrowserJourney(t *testing.T) {
 	writeJPEG(t, tiny, shrink(card.Image, 200, 120))
 
 	srv := startServer(t, env)
-	base := "http://" + srv.addr
+	base := "http://" + srv.Addr
 	h := &hooks{}
 	recv := httptest.NewServer(h)
 	defer recv.Close()
@@ -702,7 +635,7 @@ func TestBrowserJourney(t *testing.T) {
 	}
 	t.Logf("webhooks received: %v", got)
 	t.Logf("screenshots took %s", shotTime.Round(time.Millisecond))
-	if strings.Contains(srv.log(), "Testperson") {
+	if strings.Contains(srv.Log(), "Testperson") {
 		t.Error("a log line carries the applicant's name")
 	}
 }

@@ -146,7 +146,7 @@ func TestConsoleSecurityAndFourEyes(t *testing.T) {
 	runMain(t, env, "first reviewer password\n", "reviewer", "create", "--email", "ann@kycd.test", "--name", "Ann", "--role", "reviewer", "--password-stdin")
 	runMain(t, env, "second reviewer password\n", "reviewer", "create", "--email", "bo@kycd.test", "--name", "Bo", "--role", "admin", "--password-stdin")
 	srv := startServer(t, env)
-	base := "http://" + srv.addr
+	base := "http://" + srv.Addr
 
 	ann := newStaffClient(t, base)
 	// Not signed in: the queue sends to the login page; a wrong password says so and nothing more.
