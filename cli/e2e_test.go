@@ -174,7 +174,7 @@ func TestKillMidCheck(t *testing.T) {
 	}
 	key = strings.TrimSpace(key)
 	slow := startServer(t, map[string]string{"KYCD_DATA_DIR": dir, "KYCD_CHECK_ENGINES": "quality", "KYCD_TEST_CHECK_DELAY": "4s",
-		"KYCD_JOBS_JOB_TIMEOUT": "6s", "KYCD_JOBS_RESCUE_AFTER": "7s"})
+		"KYCD_JOBS_JOB_TIMEOUT": "30s", "KYCD_JOBS_RESCUE_AFTER": "31s"})
 	c := client{t, "http://" + slow.Addr}
 	id, tok, files := applicantThroughSubmit(t, c, key, "ext-kill")
 	deadline := time.Now().Add(20 * time.Second)
@@ -189,9 +189,11 @@ func TestKillMidCheck(t *testing.T) {
 		t.Fatalf("after kill the job is %q, want running (killed mid-check)", st)
 	}
 	fresh := startServer(t, map[string]string{"KYCD_DATA_DIR": dir, "KYCD_CHECK_ENGINES": "quality",
-		"KYCD_JOBS_JOB_TIMEOUT": "6s", "KYCD_JOBS_RESCUE_AFTER": "7s"})
+		"KYCD_JOBS_JOB_TIMEOUT": "30s", "KYCD_JOBS_RESCUE_AFTER": "31s"})
 	c = client{t, "http://" + fresh.Addr}
-	deadline = time.Now().Add(120 * time.Second) // rescue after 7s, found by River's rescuer within ~45s more
+	// Rescue after 31 s, found by River's rescuer within ~45 s more; the job timeout leaves room for
+	// the quality engine on a loaded machine under the race detector (it took over 6 s there).
+	deadline = time.Now().Add(180 * time.Second)
 	var status string
 	for {
 		m := c.json("GET", "/v1/applicants/"+id, key, nil, 200)
