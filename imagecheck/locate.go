@@ -46,6 +46,7 @@ type houghLine struct {
 type quadCand struct {
 	c           [4][2]float64
 	virtual     [4]bool // side i (corner i to i+1) lies on a frame border
+	line        [4]int  // side i lies on this line of findQuads' list; -1 when unknown
 	support     float64
 	termination float64
 	score       float64
@@ -286,12 +287,16 @@ func houghLines(em *edgeMap, maxLines int) []houghLine {
 		lines = append(lines, houghLine{nx: cosT[p.t], ny: sinT[p.t], rho: float64(p.r - diag),
 			theta: float64(p.t) * math.Pi / nt, votes: int(p.v)})
 	}
+	// The frame's borders: pixel x covers [x-0.5, x+0.5) in these coordinates (the edge map's
+	// pixel centres are integers), so the frame runs from -0.5 to w-0.5. (Lines at 0 and w put
+	// the right and bottom borders half a pixel outside the frame, which the working copy
+	// magnifies to several of its pixels: a document cut off there was not found.)
 	fw, fh := float64(w), float64(h)
 	lines = append(lines,
-		houghLine{nx: 1, ny: 0, rho: 0, theta: 0, virtual: true},
-		houghLine{nx: 1, ny: 0, rho: fw, theta: 0, virtual: true},
-		houghLine{nx: 0, ny: 1, rho: 0, theta: math.Pi / 2, virtual: true},
-		houghLine{nx: 0, ny: 1, rho: fh, theta: math.Pi / 2, virtual: true})
+		houghLine{nx: 1, ny: 0, rho: -0.5, theta: 0, virtual: true},
+		houghLine{nx: 1, ny: 0, rho: fw - 0.5, theta: 0, virtual: true},
+		houghLine{nx: 0, ny: 1, rho: -0.5, theta: math.Pi / 2, virtual: true},
+		houghLine{nx: 0, ny: 1, rho: fh - 0.5, theta: math.Pi / 2, virtual: true})
 	return lines
 }
 
@@ -379,7 +384,7 @@ func findQuads(em *edgeMap, lines []houghLine) []quadCand {
 			if nv > 2 {
 				continue
 			}
-			q, ok := makeQuad(la, lc, lb, ld)
+			q, ok := makeQuad([4]houghLine{la, lc, lb, ld}, [4]int{P.a, Q.a, P.b, Q.b})
 			if !ok {
 				continue
 			}
@@ -389,9 +394,10 @@ func findQuads(em *edgeMap, lines []houghLine) []quadCand {
 			cands = append(cands, q)
 		}
 	}
-	// Coarse score (every fourth pixel) for all, full score for the best few.
+	// Every side lies on one of the lines: its edge support is read from the line's profile.
+	sc := newLineScorer(em, lines)
 	for i := range cands {
-		scoreQuad(em, &cands[i], 4)
+		sc.score(&cands[i])
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	// Keep the 30 best, but no more than 12 variants of one outline (quads overlapping it), so
@@ -412,9 +418,6 @@ func findQuads(em *edgeMap, lines []houghLine) []quadCand {
 		}
 	}
 	cands = kept
-	for i := range cands {
-		scoreQuad(em, &cands[i], 1)
-	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	return cands
 }
@@ -426,10 +429,10 @@ func sign(v float64) float64 {
 	return 1
 }
 
-// makeQuad intersects a (side 0), c, b, d into a quad and orders its corners clockwise from
-// the top-left-most one, recording which sides lie on frame borders.
-func makeQuad(a, c, b, d houghLine) (quadCand, bool) {
-	ls := [4]houghLine{a, c, b, d}
+// makeQuad intersects the lines ls (indices idx in findQuads' list) in turn into a quad and
+// orders its corners clockwise from the top-left-most one, recording which line each side lies
+// on and which sides lie on frame borders.
+func makeQuad(ls [4]houghLine, idx [4]int) (quadCand, bool) {
 	var pts [4][2]float64
 	for i := 0; i < 4; i++ {
 		p, ok := intersect(ls[i], ls[(i+1)%4])
@@ -443,11 +446,13 @@ func makeQuad(a, c, b, d houghLine) (quadCand, bool) {
 	for i := 0; i < 4; i++ {
 		q.c[i] = pts[i]
 		q.virtual[i] = ls[(i+1)%4].virtual
+		q.line[i] = idx[(i+1)%4]
 	}
 	// Clockwise (in image coordinates, y down) means positive signed area.
 	if signedArea(q.c) < 0 {
 		q.c[1], q.c[3] = q.c[3], q.c[1]
 		q.virtual = [4]bool{q.virtual[3], q.virtual[2], q.virtual[1], q.virtual[0]}
+		q.line = [4]int{q.line[3], q.line[2], q.line[1], q.line[0]}
 	}
 	// Start from the corner nearest the top-left.
 	best, bi := math.Inf(1), 0
@@ -458,11 +463,13 @@ func makeQuad(a, c, b, d houghLine) (quadCand, bool) {
 	}
 	var c2 [4][2]float64
 	var v2 [4]bool
+	var l2 [4]int
 	for i := 0; i < 4; i++ {
 		c2[i] = q.c[(i+bi)%4]
 		v2[i] = q.virtual[(i+bi)%4]
+		l2[i] = q.line[(i+bi)%4]
 	}
-	q.c, q.virtual = c2, v2
+	q.c, q.virtual, q.line = c2, v2, l2
 	return q, true
 }
 
@@ -528,9 +535,17 @@ func plausible(q *quadCand, w, h float64) bool {
 	return r >= 1.2 && r <= 1.95
 }
 
-// scoreQuad measures how much of q's visible outline lies on edges of the matching orientation
-// (sampling every step pixels), and how little edge continues past its corners.
+// scoreQuad measures how much of q's visible outline lies on edges of the matching orientation,
+// and how little edge continues past its corners, sampling em directly (every step pixels).
 func scoreQuad(em *edgeMap, q *quadCand, step int) {
+	scoreSides(q, func(side int, a, b [2]float64, t0, t1, off float64) (float64, float64) {
+		return segSupportOff(em, a, b, t0, t1, step, off)
+	})
+}
+
+// scoreSides is scoreQuad with the support of a stretch of side `side` (the segment a→b from
+// t0 to t1, shifted off pixels along its normal) given by seg.
+func scoreSides(q *quadCand, seg func(side int, a, b [2]float64, t0, t1, off float64) (hit, total float64)) {
 	var supN, supD float64
 	var termN, termD float64
 	realSides := 0
@@ -541,7 +556,7 @@ func scoreQuad(em *edgeMap, q *quadCand, step int) {
 		}
 		realSides++
 		a, b := q.c[i], q.c[(i+1)%4]
-		n, d := segSupport(em, a, b, 0.08, 0.92, step)
+		n, d := seg(i, a, b, 0.08, 0.92, 0)
 		supN += n
 		supD += d
 		if d >= 5 && n/d < minSide {
@@ -552,12 +567,12 @@ func scoreQuad(em *edgeMap, q *quadCand, step int) {
 		// sideways measure the surface's own texture (a tiled floor's grid, wood grain), which
 		// is discounted.
 		for _, t := range [2][2]float64{{-0.2, -0.02}, {1.02, 1.2}} {
-			n, d := segSupportOff(em, a, b, t[0], t[1], step, 0)
+			n, d := seg(i, a, b, t[0], t[1], 0)
 			if d == 0 {
 				continue
 			}
-			c1, e1 := segSupportOff(em, a, b, t[0], t[1], step, 5)
-			c2, e2 := segSupportOff(em, a, b, t[0], t[1], step, -5)
+			c1, e1 := seg(i, a, b, t[0], t[1], 5)
+			c2, e2 := seg(i, a, b, t[0], t[1], -5)
 			ctl := 0.0
 			if e1+e2 > 0 {
 				ctl = (c1 + c2) / (e1 + e2)
@@ -575,14 +590,14 @@ func scoreQuad(em *edgeMap, q *quadCand, step int) {
 		}
 		prev, next := (i+3)%4, (i+1)%4
 		if !q.virtual[prev] {
-			n, d := segSupport(em, q.c[prev], q.c[i], 0.8, 0.97, step)
+			n, d := seg(prev, q.c[prev], q.c[i], 0.8, 0.97, 0)
 			if d > 0 && n/d < 0.5 {
 				q.support, q.termination, q.score = 0, 0, 0
 				return
 			}
 		}
 		if !q.virtual[next] {
-			n, d := segSupport(em, q.c[next], q.c[(next+1)%4], 0.03, 0.2, step)
+			n, d := seg(next, q.c[next], q.c[(next+1)%4], 0.03, 0.2, 0)
 			if d > 0 && n/d < 0.5 {
 				q.support, q.termination, q.score = 0, 0, 0
 				return
@@ -633,29 +648,37 @@ func segSupportOff(em *edgeMap, a, b [2]float64, t0, t1 float64, step int, off f
 			continue
 		}
 		total++
-		for o := -2; o <= 2; o++ {
-			xi, yi := int(x+nx*float64(o)), int(y+ny*float64(o))
-			if xi < 0 || yi < 0 || xi >= em.w || yi >= em.h {
-				continue
-			}
-			bn := em.bin[yi*em.w+xi]
-			if bn < 0 {
-				continue
-			}
-			d := int(bn) - want
-			if d < 0 {
-				d = -d
-			}
-			if d > 18 {
-				d = 36 - d
-			}
-			if d <= 2 {
-				hit++
-				break
-			}
+		if edgeHit(em, x, y, nx, ny, want) {
+			hit++
 		}
 	}
 	return hit, total
+}
+
+// edgeHit reports whether em has an edge of orientation bin want (±2 bins, 10°) within 2 pixels
+// of (x, y) along the normal (nx, ny).
+func edgeHit(em *edgeMap, x, y, nx, ny float64, want int) bool {
+	for o := -2; o <= 2; o++ {
+		xi, yi := int(x+nx*float64(o)), int(y+ny*float64(o))
+		if xi < 0 || yi < 0 || xi >= em.w || yi >= em.h {
+			continue
+		}
+		bn := em.bin[yi*em.w+xi]
+		if bn < 0 {
+			continue
+		}
+		d := int(bn) - want
+		if d < 0 {
+			d = -d
+		}
+		if d > 18 {
+			d = 36 - d
+		}
+		if d <= 2 {
+			return true
+		}
+	}
+	return false
 }
 
 // overlaps reports whether two quads share area (one's corner or centre inside the other).

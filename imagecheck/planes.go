@@ -3,6 +3,7 @@ package imagecheck
 import (
 	"image"
 	"image/color"
+	"sync"
 )
 
 // planes is an image reduced to what the quality measures need: luma Y and the two colour
@@ -12,6 +13,39 @@ type planes struct {
 	w, h      int
 	Y, Cb, Cr []float32
 	scale     float64 // original pixels per plane pixel
+}
+
+// planePool recycles the float planes of the working copies (about 16 MB for a 12 MP photo,
+// and 8 MB for the rectified document): allocating them anew, zeroed, for every photo costs
+// more than some of the measures.
+var planePool sync.Pool // of *[]float32
+
+// newPlanes returns w×h planes whose values are undefined: the caller writes every one.
+func newPlanes(w, h int) *planes {
+	p := &planes{w: w, h: h}
+	for _, v := range []*[]float32{&p.Y, &p.Cb, &p.Cr} {
+		*v = getFloats(w * h)
+	}
+	return p
+}
+
+// release returns p's planes to the pool; p must not be used afterwards.
+func (p *planes) release() {
+	for _, v := range []*[]float32{&p.Y, &p.Cb, &p.Cr} {
+		if *v != nil {
+			s := *v
+			planePool.Put(&s)
+			*v = nil
+		}
+	}
+}
+
+// getFloats returns a slice of n float32s with undefined values.
+func getFloats(n int) []float32 {
+	if v, ok := planePool.Get().(*[]float32); ok && cap(*v) >= n {
+		return (*v)[:n]
+	}
+	return make([]float32, n)
 }
 
 // analysisPlanes reduces img by an integer box factor so that its longest side is at most
@@ -31,28 +65,12 @@ func analysisPlanes(img image.Image, maxSide int) *planes {
 	if h < 1 {
 		h = 1
 	}
-	p := &planes{w: w, h: h, Y: make([]float32, w*h), Cb: make([]float32, w*h), Cr: make([]float32, w*h), scale: float64(k)}
+	p := newPlanes(w, h)
+	p.scale = float64(k)
 	inv := 1 / float32(k*k)
 	switch src := img.(type) {
 	case *image.YCbCr:
-		for y := 0; y < h; y++ {
-			sy := b.Min.Y + y*k
-			for x := 0; x < w; x++ {
-				sx := b.Min.X + x*k
-				var s uint32
-				for yy := 0; yy < k; yy++ {
-					o := src.YOffset(sx, sy+yy)
-					for _, v := range src.Y[o : o+k] {
-						s += uint32(v)
-					}
-				}
-				i := y*w + x
-				p.Y[i] = float32(s) * inv
-				// Chroma: the sample at the block's centre (chroma is smooth; 4:2:0 halves it anyway).
-				co := src.COffset(sx+k/2, sy+k/2)
-				p.Cb[i], p.Cr[i] = float32(src.Cb[co]), float32(src.Cr[co])
-			}
-		}
+		ycbcrBlocks(p, src, k)
 	case *image.Gray:
 		for y := 0; y < h; y++ {
 			for x := 0; x < w; x++ {
@@ -91,6 +109,58 @@ func analysisPlanes(img image.Image, maxSide int) *planes {
 	return p
 }
 
+// ycbcrBlocks fills p from a JPEG's planes: luma box-averaged over k×k blocks, one row of
+// blocks at a time, and chroma sampled at each block's centre (chroma is smooth, and 4:2:0
+// halves it anyway). Chroma offsets are separable into a row part and a column part
+// (image.YCbCr.COffset), computed once each.
+func ycbcrBlocks(p *planes, src *image.YCbCr, k int) {
+	b := src.Rect
+	w, h := p.w, p.h
+	inv := 1 / float32(k*k)
+	c0 := src.COffset(b.Min.X, b.Min.Y)
+	col := make([]int, w)
+	for x := range col {
+		col[x] = src.COffset(b.Min.X+x*k+k/2, b.Min.Y) - c0
+	}
+	acc := make([]uint32, w)
+	for y := 0; y < h; y++ {
+		sy := b.Min.Y + y*k
+		clear(acc)
+		for yy := 0; yy < k; yy++ {
+			o := src.YOffset(b.Min.X, sy+yy)
+			row := src.Y[o : o+w*k]
+			switch k {
+			case 1:
+				for x, v := range row {
+					acc[x] += uint32(v)
+				}
+			case 2:
+				for x := range acc {
+					acc[x] += uint32(row[2*x]) + uint32(row[2*x+1])
+				}
+			case 3:
+				for x := range acc {
+					r := row[3*x : 3*x+3]
+					acc[x] += uint32(r[0]) + uint32(r[1]) + uint32(r[2])
+				}
+			default:
+				for x := range acc {
+					for _, v := range row[x*k : x*k+k] {
+						acc[x] += uint32(v)
+					}
+				}
+			}
+		}
+		ro := src.COffset(b.Min.X, sy+k/2)
+		Y, Cb, Cr := p.Y[y*w:(y+1)*w], p.Cb[y*w:(y+1)*w], p.Cr[y*w:(y+1)*w]
+		for x, s := range acc {
+			Y[x] = float32(s) * inv
+			co := ro + col[x]
+			Cb[x], Cr[x] = float32(src.Cb[co]), float32(src.Cr[co])
+		}
+	}
+}
+
 func rgbBlocks(p *planes, pix []uint8, stride, off, k int) {
 	inv := 1 / float32(k*k)
 	for y := 0; y < p.h; y++ {
@@ -123,7 +193,8 @@ func (p *planes) reduce(k int) *planes {
 		return p
 	}
 	w, h := p.w/k, p.h/k
-	q := &planes{w: w, h: h, Y: make([]float32, w*h), Cb: make([]float32, w*h), Cr: make([]float32, w*h), scale: p.scale * float64(k)}
+	q := newPlanes(w, h)
+	q.scale = p.scale * float64(k)
 	inv := 1 / float32(k*k)
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {

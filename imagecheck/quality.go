@@ -130,11 +130,15 @@ func Assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	rep := &Report{Measurements: map[string]float64{}}
 	ms := rep.Measurements
 	p := analysisPlanes(img, th.AnalysisSide)
+	defer p.release()
 	k := 1
 	for max(p.w, p.h) > locateSide*k {
 		k++
 	}
 	small := p.reduce(k)
+	if small != p {
+		defer small.release()
+	}
 	em := edges(small)
 	lines := houghLines(em, maxLines)
 	cands := findQuads(em, lines)
@@ -324,6 +328,7 @@ func (rep *Report) measure(p *planes, q [4][2]float64, la, longMM, shortMM float
 	}
 	margin := max(4, dh/10)
 	d := rectifyPlanes(p, q, dw, dh, margin)
+	defer d.release()
 	d.pxmm = float64(dw) / longMM
 	idx := d.interior(0.03)
 	if len(idx) < 100 {

@@ -69,8 +69,7 @@ type docPlanes struct {
 func rectifyPlanes(p *planes, q [4][2]float64, w, h, margin int) *docPlanes {
 	m := rectToQuad(float64(w), float64(h), q)
 	W, H := w+2*margin, h+2*margin
-	d := &docPlanes{planes: planes{w: W, h: H, Y: make([]float32, W*H), Cb: make([]float32, W*H), Cr: make([]float32, W*H)},
-		margin: margin, valid: make([]bool, W*H)}
+	d := &docPlanes{planes: *newPlanes(W, H), margin: margin, valid: make([]bool, W*H)}
 	for y := 0; y < H; y++ {
 		for x := 0; x < W; x++ {
 			sx, sy := m.apply(float64(x-margin)+0.5, float64(y-margin)+0.5)
