@@ -44,7 +44,7 @@ func qualityThresholds(q config.Quality) imagecheck.Thresholds {
 	return imagecheck.Thresholds{
 		MinFrameShare: q.MinFrameShare, MinPxPerMM: q.MinPxPerMM, MaxCutOff: q.MaxCutOff,
 		MaxBlurMM: q.MaxBlurMM, MaxGlare: q.MaxGlare, MinWhiteLevel: q.MinWhiteLevel,
-		MaxMeanLuma: q.MaxMeanLuma, MaxClipped: q.MaxClipped, MinShadowRatio: q.MinShadowRatio,
+		MaxMeanLuma: q.MaxMeanLuma, MaxClipped: q.MaxClipped, MaxFrameClipped: q.MaxFrameClipped, MinShadowRatio: q.MinShadowRatio,
 		MinChroma: q.MinChroma, MaxCoverDepthMM: q.MaxCoverDepthMM, MinCoverShare: q.MinCoverShare,
 	}
 }

@@ -78,6 +78,7 @@ type Quality struct {
 	MinWhiteLevel   float64 `yaml:"min_white_level"`
 	MaxMeanLuma     float64 `yaml:"max_mean_luma"`
 	MaxClipped      float64 `yaml:"max_clipped"`
+	MaxFrameClipped float64 `yaml:"max_frame_clipped"`
 	MinShadowRatio  float64 `yaml:"min_shadow_ratio"`
 	MinChroma       float64 `yaml:"min_chroma"`
 	MaxCoverDepthMM float64 `yaml:"max_cover_depth_mm"`

@@ -25,6 +25,11 @@ const locateSide = 480
 // maxLines is how many Hough lines the quad search combines (besides the frame borders).
 const maxLines = 80
 
+// maxCandidates is how many of the best-scored quads go on to the colour and print tests. A
+// patterned surface (a tiled floor) forms dozens of well-supported rectangles, larger than a
+// small document and so scored above it.
+const maxCandidates = 60
+
 // maxPerOrientation is how many lines within 3° of each other the quad search keeps.
 const maxPerOrientation = 8
 
@@ -400,11 +405,12 @@ func findQuads(em *edgeMap, lines []houghLine) []quadCand {
 		sc.score(&cands[i])
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	// Keep the 30 best, but no more than 12 variants of one outline (quads overlapping it), so
-	// that a second document still has candidates beside the first one's many near-copies.
+	// Keep the maxCandidates best, but no more than 12 variants of one outline (quads
+	// overlapping it), so that a second document still has candidates beside the first one's
+	// many near-copies.
 	kept := cands[:0]
 	for i := range cands {
-		if len(kept) == 30 {
+		if len(kept) == maxCandidates {
 			break
 		}
 		n := 0

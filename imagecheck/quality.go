@@ -37,6 +37,10 @@ type Thresholds struct {
 	// than MaxClipped of the document clipped white (IMG_OVEREXPOSED).
 	MaxMeanLuma float64
 	MaxClipped  float64
+	// MaxFrameClipped is the largest share of the whole frame that may be clipped white. Above
+	// it the photo is washed out: IMG_OVEREXPOSED is then the only reason given, since the
+	// outline and the print the other measures need are lost in the white.
+	MaxFrameClipped float64
 	// MinShadowRatio is the lowest ratio of dark to bright paper level across the document
 	// (15th over 90th percentile of block paper levels). Below it: IMG_SHADOW.
 	MinShadowRatio float64
@@ -68,6 +72,7 @@ func DefaultThresholds() Thresholds {
 		MinWhiteLevel:   90,
 		MaxMeanLuma:     215,
 		MaxClipped:      0.45,
+		MaxFrameClipped: 0.15,
 		MinShadowRatio:  0.62,
 		MinChroma:       3.8,
 		MaxCoverDepthMM: 10,
@@ -127,6 +132,18 @@ const minBand = 0.25
 // th take their defaults.
 func Assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	th = th.withDefaults()
+	rep := assess(img, side, th)
+	// A photo washed out white over a large part of the frame hides the document's outline and
+	// print: what the other measures say of it (a cut corner, a small or blurred document, a
+	// shadow) is not to be trusted, and the one thing to fix is the light.
+	if fc := rep.Measurements["frame_clipped"]; fc > th.MaxFrameClipped {
+		rep.Findings = []kyc.Finding{kyc.NewFinding(kyc.ImgOverexposed, side, map[string]any{
+			"measure": "frame_clipped", "value": fc, "threshold": th.MaxFrameClipped, "other_checks_skipped": true})}
+	}
+	return rep
+}
+
+func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	rep := &Report{Measurements: map[string]float64{}}
 	ms := rep.Measurements
 	p := analysisPlanes(img, th.AnalysisSide)
@@ -139,6 +156,15 @@ func Assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	if small != p {
 		defer small.release()
 	}
+	// The frame as a whole: a photo washed out white hides the document's outline and print.
+	clipped := 0
+	for _, v := range small.Y {
+		if v >= 250 {
+			clipped++
+		}
+	}
+	ms["frame_clipped"] = round3(float64(clipped) / float64(len(small.Y)))
+	ms["frame_luma_p50"] = round3(float64(percentile(small.Y, 0.5)))
 	em := edges(small)
 	lines := houghLines(em, maxLines)
 	cands := findQuads(em, lines)
@@ -161,36 +187,40 @@ func Assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 		}
 		return q
 	}
-	for i := range cands {
-		c := &cands[i]
+	// accept says whether a candidate is a document: its outline on edges that stop at its
+	// corners, print inside, a colour of its own against the surface, and, where it runs out of
+	// the frame, its paper carried right up to the border. The same test admits a second
+	// document.
+	accept := func(c *quadCand) bool {
 		if c.support < 0.5 || c.termination < 0.3 {
-			continue
+			return false
 		}
 		if c.print < minPrint || c.distinct < minDistinct || c.band < minBand {
-			continue
+			return false
 		}
 		// A document mostly outside the frame (a corner beyond half its short side) is not one
 		// the applicant meant to photograph; it is background structure.
 		if cutShare(c.c, float64(small.w), float64(small.h)) > 0.5 {
-			continue
+			return false
 		}
-		ok := true
 		if c.virtual != [4]bool{} {
 			// A side on the frame border has no edge to support it: ask more of the others.
 			if c.support < 0.7 {
-				continue
+				return false
 			}
 			qa := toAnalysis(c.c)
 			paper := quadPaper(p, qa)
 			for s, v := range c.virtual {
 				if v && !continuesToBorder(p, qa, s, paper) {
-					ok = false
-					break
+					return false
 				}
 			}
 		}
-		if ok {
-			best = c
+		return true
+	}
+	for i := range cands {
+		if accept(&cands[i]) {
+			best = &cands[i]
 			break
 		}
 	}
@@ -244,11 +274,11 @@ func Assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 		if c == best || c.support < 0.6 || c.termination < 0.6 || c.area < 0.3*best.area || c.score < 0.5*best.score {
 			continue
 		}
-		if !overlaps(c.c, best.c) {
-			pd, dd, db := c.print, c.distinct, c.band
-			if pd < minPrint || dd < minDistinct || db < minBand {
-				continue
-			}
+		// A second document must show print of a document's density (0.02 is the lowest 0.5 %
+		// of documents found in the corpus): a surface offers many more rectangles than a desk
+		// holds documents, and a patterned one offers some with a trace of texture inside.
+		if !overlaps(c.c, best.c) && c.print >= 2*minPrint && accept(c) {
+			pd, dd := c.print, c.distinct
 			docs++
 			ms["second_support"], ms["second_termination"], ms["second_print"], ms["second_distinct"] = round3(c.support), round3(c.termination), round3(pd), round3(dd)
 			break
@@ -419,6 +449,7 @@ func (t Thresholds) withDefaults() Thresholds {
 	set(&t.MinWhiteLevel, d.MinWhiteLevel)
 	set(&t.MaxMeanLuma, d.MaxMeanLuma)
 	set(&t.MaxClipped, d.MaxClipped)
+	set(&t.MaxFrameClipped, d.MaxFrameClipped)
 	set(&t.MinShadowRatio, d.MinShadowRatio)
 	set(&t.MinChroma, d.MinChroma)
 	set(&t.MaxCoverDepthMM, d.MaxCoverDepthMM)
