@@ -405,9 +405,9 @@ func findQuads(em *edgeMap, lines []houghLine) []quadCand {
 		sc.score(&cands[i])
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	// Keep the maxCandidates best, but no more than 12 variants of one outline (quads
-	// overlapping it), so that a second document still has candidates beside the first one's
-	// many near-copies.
+	// Keep the maxCandidates best, but no more than 12 near-copies of one outline, so that a
+	// second document, or a small one under larger rectangles of a patterned surface, still has
+	// candidates beside the first one's many near-copies.
 	kept := cands[:0]
 	for i := range cands {
 		if len(kept) == maxCandidates {
@@ -415,7 +415,7 @@ func findQuads(em *edgeMap, lines []houghLine) []quadCand {
 		}
 		n := 0
 		for j := range kept {
-			if overlaps(kept[j].c, cands[i].c) {
+			if nearCopy(&kept[j], &cands[i]) {
 				n++
 			}
 		}
@@ -685,6 +685,16 @@ func edgeHit(em *edgeMap, x, y, nx, ny float64, want int) bool {
 		}
 	}
 	return false
+}
+
+// nearCopy reports whether two candidate outlines are variants of one: about the same area
+// (within a factor 1.5) about the same place (centres closer than a quarter of the side).
+func nearCopy(a, b *quadCand) bool {
+	if a.area <= 0 || b.area <= 0 || math.Max(a.area, b.area) > 1.5*math.Min(a.area, b.area) {
+		return false
+	}
+	ca, cb := centroid(a.c), centroid(b.c)
+	return math.Hypot(ca[0]-cb[0], ca[1]-cb[1]) < 0.25*math.Sqrt(math.Min(a.area, b.area))
 }
 
 // overlaps reports whether two quads share area (one's corner or centre inside the other).
