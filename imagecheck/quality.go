@@ -204,8 +204,10 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 			return false
 		}
 		if c.virtual != [4]bool{} {
-			// A side on the frame border has no edge to support it: ask more of the others.
-			if c.support < 0.7 {
+			// A side on the frame border has no edge to support it: ask more of the others, and
+			// a colour of its own along most of them (a tiled floor's rectangles running out of
+			// the frame differ from their surroundings only in patches).
+			if c.support < 0.7 || c.distinct < 0.5 || c.band < 0.5 {
 				return false
 			}
 			qa := toAnalysis(c.c)
