@@ -226,6 +226,27 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 			break
 		}
 	}
+	// A document's own parts (its portrait, the zone band, a printed frame) are rectangles with
+	// clean edges inside it, and can outscore its outline where that runs over a busy surface.
+	// An accepted candidate at least twice its area enclosing the chosen one, whole in the frame,
+	// with print spread over it rather than only in the chosen part (a card lying on a sheet of
+	// paper leaves the sheet nearly bare), is the document.
+	if best != nil {
+		var enc *quadCand
+		for i := range cands {
+			c := &cands[i]
+			if c == best || c.area < 2*best.area || c.score < 0.5*best.score || c.print < 0.4*best.print || !encloses(c.c, best.c) ||
+				c.virtual != [4]bool{} || cutShare(c.c, float64(small.w), float64(small.h)) > 0 {
+				continue
+			}
+			if (enc == nil || c.score > enc.score) && accept(c) {
+				enc = c
+			}
+		}
+		if enc != nil {
+			best = enc
+		}
+	}
 	if best == nil {
 		ms["doc_found"] = 0
 		bestSupport := 0.0
@@ -305,7 +326,7 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	// than the mean.
 	aspect := math.Max(sideLen(q[0], q[1]), sideLen(q[2], q[3])) / math.Max(sideLen(q[1], q[2]), sideLen(q[3], q[0]))
 	longMM, shortMM := 85.6, 54.0
-	if aspect < 1.5 {
+	if aspect < 1.46 {
 		longMM, shortMM = 125, 88
 	}
 	for i, c := range q {
@@ -528,6 +549,16 @@ func docBlurMM(widthPx, pxPerMM float64) float64 {
 		return 0
 	}
 	return math.Sqrt(math.Max(0, widthPx*widthPx-sharpEdgePx*sharpEdgePx)) / pxPerMM
+}
+
+// encloses reports whether every corner of quad b lies inside quad a.
+func encloses(a, b [4][2]float64) bool {
+	for _, p := range b {
+		if !inside(a, p) {
+			return false
+		}
+	}
+	return true
 }
 
 // cutShare is how far q's farthest corner lies outside the w×h frame, over q's short side.
