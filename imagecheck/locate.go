@@ -2,6 +2,7 @@ package imagecheck
 
 import (
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -852,7 +853,7 @@ func quadPaper(p *planes, q [4][2]float64) [3]float32 {
 	}
 	// Median luma, then the median colour of the samples at least that bright.
 	sorted := append([]float32(nil), ys...)
-	sort.Slice(sorted, func(a, b int) bool { return sorted[a] < sorted[b] })
+	slices.Sort(sorted)
 	med := sorted[len(sorted)/2]
 	var y2, b2, r2 []float32
 	for k := range ys {
@@ -861,7 +862,7 @@ func quadPaper(p *planes, q [4][2]float64) [3]float32 {
 		}
 	}
 	mid := func(v []float32) float32 {
-		sort.Slice(v, func(a, b int) bool { return v[a] < v[b] })
+		slices.Sort(v)
 		return v[len(v)/2]
 	}
 	return [3]float32{mid(y2), mid(b2), mid(r2)}

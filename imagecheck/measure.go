@@ -2,6 +2,7 @@ package imagecheck
 
 import (
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -587,7 +588,7 @@ func paperColour(d *docPlanes, idx []int, lum lumaStats) [3]float32 {
 		if len(v) == 0 {
 			return 128
 		}
-		sort.Slice(v, func(a, b int) bool { return v[a] < v[b] })
+		slices.Sort(v)
 		return v[len(v)/2]
 	}
 	return [3]float32{med(ys), med(bs), med(rs)}

@@ -70,19 +70,36 @@ func rectifyPlanes(p *planes, q [4][2]float64, w, h, margin int) *docPlanes {
 	m := rectToQuad(float64(w), float64(h), q)
 	W, H := w+2*margin, h+2*margin
 	d := &docPlanes{planes: *newPlanes(W, H), margin: margin, valid: make([]bool, W*H)}
+	pw, ph := float64(p.w), float64(p.h)
 	for y := 0; y < H; y++ {
-		for x := 0; x < W; x++ {
-			sx, sy := m.apply(float64(x-margin)+0.5, float64(y-margin)+0.5)
+		// The map's numerators and denominator are linear along a row: step them.
+		fx, fy := float64(-margin)+0.5, float64(y-margin)+0.5
+		nu := m[0]*fx + m[1]*fy + m[2]
+		nv := m[3]*fx + m[4]*fy + m[5]
+		dn := m[6]*fx + m[7]*fy + m[8]
+		for x := 0; x < W; x, nu, nv, dn = x+1, nu+m[0], nv+m[3], dn+m[6] {
+			sx, sy := nu/dn, nv/dn
 			i := y*W + x
-			if sx < 0 || sy < 0 || sx >= float64(p.w) || sy >= float64(p.h) || math.IsNaN(sx) || math.IsNaN(sy) {
+			if sx < 0 || sy < 0 || sx >= pw || sy >= ph || math.IsNaN(sx) || math.IsNaN(sy) {
 				d.Y[i], d.Cb[i], d.Cr[i] = 0, 128, 128
+				d.valid[i] = false
 				continue
 			}
 			d.valid[i] = true
-			d.Y[i] = sample(p.Y, p.w, p.h, sx, sy)
-			// Chroma is smooth (and subsampled by JPEG anyway): nearest sample is enough.
 			j := int(sy)*p.w + int(sx)
+			// Chroma is smooth (and subsampled by JPEG anyway): nearest sample is enough.
 			d.Cb[i], d.Cr[i] = p.Cb[j], p.Cr[j]
+			// Bilinear luma; away from the border no clamping is needed.
+			bx, by := sx-0.5, sy-0.5
+			if bx < 0 || by < 0 || bx >= pw-1 || by >= ph-1 {
+				d.Y[i] = sample(p.Y, p.w, p.h, sx, sy)
+				continue
+			}
+			ix, iy := int(bx), int(by)
+			ax, ay := float32(bx-float64(ix)), float32(by-float64(iy))
+			o := iy*p.w + ix
+			a, b, c, e := p.Y[o], p.Y[o+1], p.Y[o+p.w], p.Y[o+p.w+1]
+			d.Y[i] = (a*(1-ax)+b*ax)*(1-ay) + (c*(1-ax)+e*ax)*ay
 		}
 	}
 	return d
