@@ -1026,7 +1026,14 @@ func distinctness(p *planes, q [4][2]float64, virtual [4]bool, tol float32) (int
 		}
 		return out
 	}
-	ring := along(3 + 0.06*short)
+	// Nearer the side where the frame leaves little room beyond it (a quad reaching almost to
+	// the frame's edge must still be judged against what lies in that strip).
+	var ring [][3]float32
+	for _, d := range []float64{3 + 0.06*short, 2 + 0.03*short, 2} {
+		if ring = along(d); len(ring) >= 8 {
+			break
+		}
+	}
 	if len(ring) < 8 {
 		return 1, 1
 	}
