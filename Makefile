@@ -50,8 +50,10 @@ bench-api:
 ## eval: every evaluation (accuracy and speed per engine, over ../shared/testdata and the synthetic corpora)
 eval: eval-quality eval-reading eval-ocr eval-face eval-poa
 
+## eval-quality: 3000 photos of held-out seed 77 (about 100 per reason); the rendered photos are
+## kept in .cache/eval-quality (first run about 25 min on two cores, then about 5 min)
 eval-quality:
-	$(GO) run ./cmd/eval-quality
+	$(GO) run ./cmd/eval-quality -n 3000 -seed 77 -cache .cache/eval-quality
 
 eval-reading:
 	$(GO) run ./cmd/eval-reading
