@@ -51,10 +51,7 @@ func debugOne(t *testing.T, spec synth.Spec) {
 	t.Logf("quad %v truth %v", rep.Quad, smp.Quads)
 
 	p := analysisPlanes(dec.Image, DefaultThresholds().AnalysisSide)
-	k := 1
-	for max(p.w, p.h) > locateSide*k {
-		k++
-	}
+	k := locateFactor(p)
 	em := edges(p.reduce(k))
 	cands := findQuads(em, houghLines(em, maxLines))
 	for i, c := range cands[:min(6, len(cands))] {

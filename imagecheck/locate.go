@@ -674,18 +674,23 @@ func edgeHit(em *edgeMap, x, y, nx, ny float64, want int) bool {
 		if bn < 0 {
 			continue
 		}
-		d := int(bn) - want
-		if d < 0 {
-			d = -d
-		}
-		if d > 18 {
-			d = 36 - d
-		}
-		if d <= 2 {
+		if binDist(int(bn), want) <= 2 {
 			return true
 		}
 	}
 	return false
+}
+
+// binDist is the distance between two orientation bins (5° each, modulo 180°).
+func binDist(a, b int) int {
+	d := a - b
+	if d < 0 {
+		d = -d
+	}
+	if d > 18 {
+		d = 36 - d
+	}
+	return d
 }
 
 // nearCopy reports whether two candidate outlines are variants of one: about the same area
@@ -951,14 +956,7 @@ func printDensity(em *edgeMap, q [4][2]float64) float64 {
 	}
 	off := func(bn int8) bool {
 		for _, ax := range axis {
-			d := int(bn) - ax
-			if d < 0 {
-				d = -d
-			}
-			if d > 18 {
-				d = 36 - d
-			}
-			if d <= 3 {
+			if binDist(int(bn), ax) <= 3 {
 				return false
 			}
 		}

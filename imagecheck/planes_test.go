@@ -64,10 +64,7 @@ func TestLineScorerMatchesSampling(t *testing.T) {
 			t.Fatal(fs)
 		}
 		p := analysisPlanes(d.Image, DefaultThresholds().AnalysisSide)
-		k := 1
-		for max(p.w, p.h) > locateSide*k {
-			k++
-		}
+		k := locateFactor(p)
 		em := edges(p.reduce(k))
 		cands := findQuads(em, houghLines(em, maxLines))
 		if len(cands) == 0 {

@@ -148,10 +148,7 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	ms := rep.Measurements
 	p := analysisPlanes(img, th.AnalysisSide)
 	defer p.release()
-	k := 1
-	for max(p.w, p.h) > locateSide*k {
-		k++
-	}
+	k := locateFactor(p)
 	small := p.reduce(k)
 	if small != p {
 		defer small.release()
@@ -549,6 +546,16 @@ func docBlurMM(widthPx, pxPerMM float64) float64 {
 		return 0
 	}
 	return math.Sqrt(math.Max(0, widthPx*widthPx-sharpEdgePx*sharpEdgePx)) / pxPerMM
+}
+
+// locateFactor is the box reduction from the working copy p to the localisation image (longest
+// side at most locateSide).
+func locateFactor(p *planes) int {
+	k := 1
+	for max(p.w, p.h) > locateSide*k {
+		k++
+	}
+	return k
 }
 
 // encloses reports whether every corner of quad b lies inside quad a.
