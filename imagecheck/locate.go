@@ -745,7 +745,7 @@ func inside(q [4][2]float64, p [2]float64) bool {
 func continuesToBorder(p *planes, q [4][2]float64, i int, paper [3]float32) bool {
 	a, b := q[i], q[(i+1)%4]
 	c := centroid(q)
-	match, n := 0, 0
+	var border [][3]float32
 	for k := 0; k <= 40; k++ {
 		t := 0.15 + 0.7*float64(k)/40
 		x, y := a[0]+(b[0]-a[0])*t, a[1]+(b[1]-a[1])*t
@@ -759,14 +759,17 @@ func continuesToBorder(p *planes, q [4][2]float64, i int, paper [3]float32) bool
 		if x < 0 || y < 0 || x >= float64(p.w) || y >= float64(p.h) {
 			continue
 		}
-		n++
-		v := [3]float32{sample(p.Y, p.w, p.h, x, y), sample(p.Cb, p.w, p.h, x, y), sample(p.Cr, p.w, p.h, x, y)}
+		border = append(border, p.colourAt(x, y))
+	}
+	n := len(border)
+	if n == 0 {
+		return false
+	}
+	match := 0
+	for _, v := range border {
 		if colourDist(v, paper) < 30 {
 			match++
 		}
-	}
-	if n == 0 {
-		return false
 	}
 	if float64(match) >= 0.35*float64(n) {
 		return true
@@ -780,19 +783,7 @@ func continuesToBorder(p *planes, q [4][2]float64, i int, paper [3]float32) bool
 		return false
 	}
 	like := 0
-	for k := 0; k <= 40; k++ {
-		t := 0.15 + 0.7*float64(k)/40
-		x, y := a[0]+(b[0]-a[0])*t, a[1]+(b[1]-a[1])*t
-		dx, dy := c[0]-x, c[1]-y
-		l := math.Hypot(dx, dy)
-		if l == 0 {
-			continue
-		}
-		x, y = x+1.5*dx/l, y+1.5*dy/l
-		if x < 0 || y < 0 || x >= float64(p.w) || y >= float64(p.h) {
-			continue
-		}
-		v := [3]float32{sample(p.Y, p.w, p.h, x, y), sample(p.Cb, p.w, p.h, x, y), sample(p.Cr, p.w, p.h, x, y)}
+	for _, v := range border {
 		for _, o := range bg {
 			if colourDist(v, o) < 20 {
 				like++
@@ -824,7 +815,7 @@ func outsideColours(p *planes, q [4][2]float64) [][3]float32 {
 			if x < 1 || y < 1 || x >= float64(p.w-1) || y >= float64(p.h-1) {
 				continue
 			}
-			out = append(out, [3]float32{sample(p.Y, p.w, p.h, x, y), sample(p.Cb, p.w, p.h, x, y), sample(p.Cr, p.w, p.h, x, y)})
+			out = append(out, p.colourAt(x, y))
 		}
 	}
 	return out
@@ -999,7 +990,7 @@ func distinctness(p *planes, q [4][2]float64, virtual [4]bool, tol float32) (int
 		if x < 1 || y < 1 || x >= float64(p.w-1) || y >= float64(p.h-1) {
 			return [3]float32{}, false
 		}
-		return [3]float32{sample(p.Y, p.w, p.h, x, y), sample(p.Cb, p.w, p.h, x, y), sample(p.Cr, p.w, p.h, x, y)}, true
+		return p.colourAt(x, y), true
 	}
 	// Points along the real sides pushed off by d towards the outside (d > 0) or the inside.
 	along := func(d float64) [][3]float32 {

@@ -214,6 +214,11 @@ func (p *planes) reduce(k int) *planes {
 	return q
 }
 
+// colourAt returns the bilinear Y, Cb, Cr of p at (x, y) (see sample).
+func (p *planes) colourAt(x, y float64) [3]float32 {
+	return [3]float32{sample(p.Y, p.w, p.h, x, y), sample(p.Cb, p.w, p.h, x, y), sample(p.Cr, p.w, p.h, x, y)}
+}
+
 // sample returns the bilinear value of plane v (w×h) at (x, y) in pixel-centre coordinates
 // (pixel i covers [i, i+1)), clamped at the borders.
 func sample(v []float32, w, h int, x, y float64) float32 {
