@@ -24,7 +24,7 @@ import (
 const locateSide = 480
 
 // maxLines is how many Hough lines the quad search combines (besides the frame borders).
-const maxLines = 80
+var maxLines = 80
 
 // maxCandidates is how many of the best-scored quads go on to the colour and print tests. A
 // patterned surface (a tiled floor) forms dozens of well-supported rectangles, larger than a
@@ -32,7 +32,10 @@ const maxLines = 80
 const maxCandidates = 60
 
 // maxPerOrientation is how many lines within 3° of each other the quad search keeps.
-const maxPerOrientation = 8
+var maxPerOrientation = 8
+
+// maxPatternPerOrientation is how many of those may belong to a repeated pattern (inPattern).
+var maxPatternPerOrientation = 3
 
 // edgeMap holds, per pixel of the localisation image, the edge orientation bin (0..35, 5° each,
 // orientation of the gradient modulo 180°) or -1 where there is no edge.
@@ -135,6 +138,8 @@ func edges(p *planes) *edgeMap {
 	}
 	return em
 }
+
+var debugPeaks func(t, r int, v int32, periodic bool, rank int)
 
 func abs32(v float32) float32 {
 	if v < 0 {
@@ -266,22 +271,44 @@ func houghLines(em *edgeMap, maxLines int) []houghLine {
 		}
 	}
 	sort.Slice(peaks, func(i, j int) bool { return peaks[i].v > peaks[j].v })
+	// A line that belongs to a repeated pattern (floor tiles' grout, ruled paper, the weave of
+	// a cloth, text baselines) has parallel neighbours at regular spacing; a document's side
+	// seldom does. Few pattern lines are kept per orientation, so that a document lying along
+	// a tiled floor's grid still has its sides among the lines kept.
+	periodic := make([]bool, len(peaks))
+	for i, p := range peaks {
+		periodic[i] = inPattern(p.t, p.r, p.v, func(yield func(t, r int, v int32) bool) {
+			for _, q := range peaks {
+				if !yield(q.t, q.r, q.v) {
+					return
+				}
+			}
+		})
+	}
+	if debugPeaks != nil {
+		for i, p := range peaks {
+			debugPeaks(p.t, p.r-diag, p.v, periodic[i], i)
+		}
+	}
 	// At most 6 lines per 3° of orientation: a tiled floor or a ruled page would otherwise
 	// fill every slot with its own parallel lines and leave none for a document a few degrees
 	// off its grid.
-	var perBin [60]int
+	var perBin, perBinPattern [60]int
 	kept := peaks[:0]
-	for _, p := range peaks {
+	for i, p := range peaks {
 		// A line along the frame's own border is the frame (its virtual line stands for it), not
 		// a document's side: a document there is cut off.
 		if hugsBorder(cosT[p.t], sinT[p.t], float64(p.r-diag), float64(w), float64(h)) {
 			continue
 		}
 		b := p.t / 3
-		if perBin[b] >= maxPerOrientation {
+		if perBin[b] >= maxPerOrientation || (periodic[i] && perBinPattern[b] >= maxPatternPerOrientation) {
 			continue
 		}
 		perBin[b]++
+		if periodic[i] {
+			perBinPattern[b]++
+		}
 		kept = append(kept, p)
 		if len(kept) == maxLines {
 			break
@@ -304,6 +331,51 @@ func houghLines(em *edgeMap, maxLines int) []houghLine {
 		houghLine{nx: 0, ny: 1, rho: -0.5, theta: math.Pi / 2, virtual: true},
 		houghLine{nx: 0, ny: 1, rho: fh - 0.5, theta: math.Pi / 2, virtual: true})
 	return lines
+}
+
+// inPattern reports whether the Hough line (t, r, v votes; θ in degrees, ρ offset) is one of a
+// run of at least four parallel lines (θ within 1°) of similar strength (votes within a factor
+// 1.5) at regular spacing of at least 4 pixels among the lines listed by each. The spacing may
+// drift by 5 % from one neighbour to the next, as a tiled floor's does under perspective. (Three
+// lines are not enough: a document's two sides and one line of the surface beside it are often
+// evenly spaced by chance.)
+func inPattern(t, r int, v int32, each func(yield func(t, r int, v int32) bool)) bool {
+	var offs []float64
+	each(func(tt, rr int, vv int32) bool {
+		if dt := tt - t; dt >= -1 && dt <= 1 && rr != r && 3*vv >= 2*v && 2*vv <= 3*v {
+			offs = append(offs, float64(rr-r))
+		}
+		return true
+	})
+	near := func(want, tol float64) (float64, bool) {
+		for _, o := range offs {
+			if math.Abs(o-want) <= tol {
+				return o, true
+			}
+		}
+		return 0, false
+	}
+	// run counts the lines found stepping from the one at `from` by d, d', … in one direction.
+	run := func(from, d float64) int {
+		n := 0
+		for {
+			next, ok := near(from+d, math.Max(1.5, 0.05*math.Abs(d)))
+			if !ok || n == 4 {
+				return n
+			}
+			d, from = next-from, next
+			n++
+		}
+	}
+	for _, o := range offs {
+		if math.Abs(o) < 4 {
+			continue
+		}
+		if 1+run(0, o)+run(0, -o) >= 4 {
+			return true
+		}
+	}
+	return false
 }
 
 // hugsBorder reports whether the line nx·x + ny·y = rho runs along a border of the w×h frame,
