@@ -485,14 +485,16 @@ func occlusion(d *docPlanes, paper [3]float32, white float64) (depthMM, share fl
 	// An occluder narrower than 4 mm hides no field; one crossing the border at a slant shows
 	// a shorter run where the inside and outside samples both fall on it: 2.5 mm.
 	minRun := int(2.5 * d.pxmm)
+	type sample struct {
+		ci, co [3]float32
+		ok     bool
+		across bool // the colour carries on across the border line itself (no paper rim between)
+		i      int
+	}
+	samples := make([]sample, 0, max(w, h))
 	for _, s := range sides {
-		var run []seed
-		flush := func() {
-			if len(run) >= minRun {
-				seeds = append(seeds, run...)
-			}
-			run = run[:0]
-		}
+		samples = samples[:0]
+		var ys, bs, rs []float32
 		for k := 2; k < s.n-2; k++ {
 			bx, by := s.x0+s.dx*k, s.y0+s.dy*k
 			ix, iy := bx+s.nx*depth, by+s.ny*depth
@@ -505,14 +507,59 @@ func occlusion(d *docPlanes, paper [3]float32, white float64) (depthMM, share fl
 					break
 				}
 			}
-			i := iy*W + ix
-			if !ok1 || !ok2 || ci[0] >= 240 || grad[i] > 14*sc || dist(ci, co) > 32*sc || dist(ci, paper) < 30*sc || shaded(ci, paper) || common(co) {
-				flush()
+			across := ok1 && ok2
+			for _, dd := range [2]int{0, depth / 2} {
+				if c, ok := avg(bx+s.nx*dd, by+s.ny*dd); ok && dist(c, ci) > 32*sc && dist(c, co) > 32*sc {
+					across = false
+				}
+			}
+			samples = append(samples, sample{ci, co, ok1 && ok2, across, iy*W + ix})
+			if ok1 {
+				ys, bs, rs = append(ys, ci[0]), append(bs, ci[1]), append(rs, ci[2])
+			}
+		}
+		// What this side's border usually looks like from inside: the paper, or a printed band
+		// along it such as the zone's pale strip.
+		usual := [3]float32{medianF32(ys), medianF32(bs), medianF32(rs)}
+		// A colour found all round the document is ambiguous at the border: it is the surface,
+		// met there by print of like colour (a dark portrait background on a dark desk, a header
+		// band of the desk's grey), or an object of the surface's colour lying across (a glove,
+		// a finger against a skin-toned desk). The object shows where it crosses the border away
+		// from the corners, over a stretch whose inside is not what this side's border otherwise
+		// is. Near a corner such a stretch is as likely a band along the other side. (Colours
+		// like the paper's are not objects: growing over paper would cover the document.)
+		var run []seed
+		relaxed := false
+		start := 0
+		end := int(3 * d.pxmm)
+		flush := func(k int) {
+			if len(run) >= minRun && (!relaxed || (start >= end && k <= len(samples)-end)) {
+				seeds = append(seeds, run...)
+			}
+			run, relaxed = run[:0], false
+		}
+		for k, sm := range samples {
+			ci, co := sm.ci, sm.co
+			if !sm.ok || !sm.across || ci[0] >= 240 || grad[sm.i] > 14*sc || dist(ci, co) > 32*sc || shaded(ci, paper) {
+				flush(k)
 				continue
 			}
-			run = append(run, seed{i, ci})
+			if dist(ci, paper) < 30*sc {
+				flush(k)
+				continue
+			}
+			ambiguous := common(co)
+			if ambiguous && dist(ci, usual) < 30*sc {
+				flush(k)
+				continue
+			}
+			if len(run) == 0 {
+				start = k
+			}
+			relaxed = relaxed || ambiguous
+			run = append(run, seed{sm.i, ci})
 		}
-		flush()
+		flush(len(samples))
 	}
 	if len(seeds) < 3 {
 		return 0, 0
@@ -561,6 +608,15 @@ func occlusion(d *docPlanes, paper [3]float32, white float64) (depthMM, share fl
 	return float64(maxDepth) / d.pxmm, float64(area) / float64(w*h)
 }
 
+// medianF32 is the median of v (128 when empty), reordering v.
+func medianF32(v []float32) float32 {
+	if len(v) == 0 {
+		return 128
+	}
+	slices.Sort(v)
+	return v[len(v)/2]
+}
+
 // shaded reports whether colour c is the paper's colour under less light: the same
 // chromaticity ((Cb−128)/Y, (Cr−128)/Y), darker. A shadow crossing the border is not an object.
 func shaded(c, paper [3]float32) bool {
@@ -584,12 +640,5 @@ func paperColour(d *docPlanes, idx []int, lum lumaStats) [3]float32 {
 			rs = append(rs, d.Cr[i])
 		}
 	}
-	med := func(v []float32) float32 {
-		if len(v) == 0 {
-			return 128
-		}
-		slices.Sort(v)
-		return v[len(v)/2]
-	}
-	return [3]float32{med(ys), med(bs), med(rs)}
+	return [3]float32{medianF32(ys), medianF32(bs), medianF32(rs)}
 }

@@ -1,0 +1,91 @@
+package imagecheck
+
+import "testing"
+
+// TestInPattern: the lines of a tiled floor (four or more parallel lines at regular spacing,
+// drifting as under perspective) form a pattern; a document's two sides with one surface
+// line beside them at the same spacing do not.
+func TestInPattern(t *testing.T) {
+	type ln struct {
+		t, r int
+		v    int32
+	}
+	list := func(ls []ln) func(func(t, r int, v int32) bool) {
+		return func(yield func(t, r int, v int32) bool) {
+			for _, l := range ls {
+				if !yield(l.t, l.r, l.v) {
+					return
+				}
+			}
+		}
+	}
+	grid := []ln{{90, 100, 200}, {90, 120, 190}, {91, 141, 210}, {90, 163, 205}, {90, 186, 180}}
+	for _, l := range grid {
+		if !inPattern(l.t, l.r, l.v, list(grid)) {
+			t.Errorf("grid line ρ %d not taken for a pattern", l.r)
+		}
+	}
+	doc := []ln{{90, 50, 100}, {90, 130, 110}, {90, 210, 95}, {20, 300, 100}}
+	for _, l := range doc {
+		if inPattern(l.t, l.r, l.v, list(doc)) {
+			t.Errorf("line ρ %d of a document's sides taken for a pattern", l.r)
+		}
+	}
+	// Lines of other strength or orientation do not extend a pattern.
+	mixed := []ln{{90, 100, 200}, {90, 120, 60}, {95, 140, 200}, {90, 160, 200}}
+	if inPattern(90, 100, 200, list(mixed)) {
+		t.Error("lines of unlike strength or orientation taken for a pattern")
+	}
+}
+
+// docWith builds a rectified document (w×h pixels at 4 px/mm, margin 12) of paper colour on a
+// surface, and lets paint colour regions of it.
+func docWith(surface, paperC [3]float32, paint func(x, y int) ([3]float32, bool)) *docPlanes {
+	const w, h, m = 344, 216, 12 // a card, 86 × 54 mm
+	W, H := w+2*m, h+2*m
+	d := &docPlanes{planes: *newPlanes(W, H), margin: m, valid: make([]bool, W*H), pxmm: 4}
+	for y := 0; y < H; y++ {
+		for x := 0; x < W; x++ {
+			i := y*W + x
+			c := surface
+			if x >= m && x < m+w && y >= m && y < m+h {
+				c = paperC
+			}
+			if pc, ok := paint(x, y); ok {
+				c = pc
+			}
+			d.Y[i], d.Cb[i], d.Cr[i] = c[0], c[1], c[2]
+			d.valid[i] = true
+		}
+	}
+	return d
+}
+
+// TestOcclusionObjectOfSurfaceColour: a finger of the surface's own colour crossing the bottom
+// side mid-way covers the document; a header band of the surface's colour along the top side,
+// meeting the border at both corners, does not.
+func TestOcclusionObjectOfSurfaceColour(t *testing.T) {
+	surface := [3]float32{70, 140, 150}
+	paperC := [3]float32{200, 125, 130}
+	finger := docWith(surface, paperC, func(x, y int) ([3]float32, bool) {
+		return surface, x >= 160 && x < 228 && y >= 140 // 17 mm wide, 22 mm into the card
+	})
+	depth, share := occlusion(finger, paperC, 220)
+	if depth < 15 || share < 0.05 {
+		t.Errorf("finger of the surface's colour: depth %.1f mm, share %.3f; want about 22 mm, 0.08", depth, share)
+	}
+	band := docWith(surface, paperC, func(x, y int) ([3]float32, bool) {
+		return surface, x >= 12 && x < 356 && y >= 12 && y < 52 // a 10 mm band along the top
+	})
+	if depth, share := occlusion(band, paperC, 220); depth > 0 {
+		t.Errorf("header band of the surface's colour taken for an object: depth %.1f mm, share %.3f", depth, share)
+	}
+	// A portrait of the surface's colour near the side, with paper between it and the border,
+	// does not cross the border.
+	portrait := docWith(surface, paperC, func(x, y int) ([3]float32, bool) {
+		return surface, x >= 240 && x < 352 && y >= 60 && y < 200
+	})
+	if depth, share := occlusion(portrait, paperC, 220); depth > 0 {
+		t.Errorf("portrait near the border taken for an object: depth %.1f mm, share %.3f", depth, share)
+	}
+}
