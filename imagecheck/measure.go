@@ -180,17 +180,21 @@ func profileWidth(L []float32, in []bool, i, o int, rising bool, minContrast flo
 		s = -1
 	}
 	const maxWalk = 40
+	// The run ends where the rise flattens to a fifth of its steepest: a blurred edge's 10 and
+	// 90 % points lie where it is still about half as steep (Gaussian blur), while a gentle
+	// ramp beyond it (the penumbra of a shadow, a printed gradient) is not the edge's own.
+	minStep := max(0.5, 0.2*s*(L[i+o]-L[i-o])/2)
 	lo, hi := i, i
 	for k := 0; k < maxWalk; k++ {
 		j := lo - o
-		if j < 0 || !in[j] || s*(L[lo]-L[j]) <= 0.5 {
+		if j < 0 || !in[j] || s*(L[lo]-L[j]) <= minStep {
 			break
 		}
 		lo = j
 	}
 	for k := 0; k < maxWalk; k++ {
 		j := hi + o
-		if j >= len(L) || !in[j] || s*(L[j]-L[hi]) <= 0.5 {
+		if j >= len(L) || !in[j] || s*(L[j]-L[hi]) <= minStep {
 			break
 		}
 		hi = j
