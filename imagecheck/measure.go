@@ -204,6 +204,16 @@ func profileWidth(L []float32, in []bool, i, o int, rising bool, minContrast flo
 	if c < minContrast {
 		return 0, false
 	}
+	// An edge joins two levels: beyond its run, as far again, the light does not carry on
+	// rising by more than a third of its contrast. Within a gentle ramp (a shadow's penumbra,
+	// a printed gradient) noise cuts runs that the ramp then carries on.
+	n := (hi - lo) / o
+	if far := hi + n*o; far < len(L) && in[far] && s*(L[far]-b) > c/3 {
+		return 0, false
+	}
+	if far := lo - n*o; far >= 0 && in[far] && s*(a-L[far]) > c/3 {
+		return 0, false
+	}
 	t10, t90 := a+s*0.1*c, a+s*0.9*c
 	var p10, p90 float64 = -1, -1
 	prev := L[lo]

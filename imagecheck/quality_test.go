@@ -242,6 +242,35 @@ func TestEdgeWidthKnownBlur(t *testing.T) {
 	}
 }
 
+// TestEdgeWidthShadowPenumbra: sharp print beside a shadow's soft edge (a 60 px ramp from 35 %
+// to full light, with faint sensor noise) is measured at the print's width, not the ramp's.
+func TestEdgeWidthShadowPenumbra(t *testing.T) {
+	t.Parallel()
+	const w, h, sigma = 600, 300, 1.5
+	r := rand.New(rand.NewPCG(7, 7))
+	d := &docPlanes{planes: planes{w: w, h: h, Y: make([]float32, w*h), Cb: make([]float32, w*h), Cr: make([]float32, w*h)}, valid: make([]bool, w*h)}
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			// Horizontal strokes 6 px thick every 30 px in the left and right thirds.
+			ink := 0.0
+			if x < 150 || x >= 450 {
+				for e := 12.0; e < h; e += 30 {
+					ink += 0.5*(1+math.Erf((float64(y)+0.5-e)/(sigma*math.Sqrt2))) - 0.5*(1+math.Erf((float64(y)+0.5-e-6)/(sigma*math.Sqrt2)))
+				}
+			}
+			light := 0.35 + 0.65*math.Min(1, math.Max(0, (float64(x)-270)/60))
+			i := y*w + x
+			d.Y[i] = float32((220-180*ink)*light + r.NormFloat64())
+			d.Cb[i], d.Cr[i] = 128, 128
+			d.valid[i] = true
+		}
+	}
+	wd, n := edgeWidthPx(d, d.interior(0.02), 20)
+	if want := 2.563 * sigma; math.Abs(wd-want) > 0.25*want {
+		t.Errorf("width %.2f px from %d edges, want about %.2f (the print's)", wd, n, want)
+	}
+}
+
 func TestClippedArea(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
