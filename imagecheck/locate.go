@@ -275,11 +275,21 @@ func houghLines(em *edgeMap, maxLines int) []houghLine {
 	// a cloth, text baselines) has parallel neighbours at regular spacing; a document's side
 	// seldom does. Few pattern lines are kept per orientation, so that a document lying along
 	// a tiled floor's grid still has its sides among the lines kept.
-	periodic := make([]bool, len(peaks))
+	var byT [nt][]int
 	for i, p := range peaks {
+		byT[p.t] = append(byT[p.t], i)
+	}
+	periodic := make([]bool, len(peaks))
+	var near []int
+	for i, p := range peaks {
+		near = near[:0]
+		for t := max(0, p.t-1); t <= min(nt-1, p.t+1); t++ {
+			near = append(near, byT[t]...)
+		}
+		slices.Sort(near) // strongest first, as in peaks
 		periodic[i] = inPattern(p.t, p.r, p.v, func(yield func(t, r int, v int32) bool) {
-			for _, q := range peaks {
-				if !yield(q.t, q.r, q.v) {
+			for _, j := range near {
+				if q := peaks[j]; !yield(q.t, q.r, q.v) {
 					return
 				}
 			}
