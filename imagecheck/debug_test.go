@@ -41,6 +41,11 @@ func TestDebugSample(t *testing.T) {
 }
 
 func debugOne(t *testing.T, spec synth.Spec) {
+	if v := os.Getenv("QUALITY_PER_ORIENT"); v != "" {
+		n, _ := strconv.Atoi(v)
+		maxPerOrientation, maxLines = n, 400
+		defer func() { maxPerOrientation, maxLines = 8, 80 }()
+	}
 	smp := synth.Render(spec)
 	dec, _ := CheckFile(smp.JPEG, Limits{MaxBytes: 64 << 20})
 	rep := Assess(dec.Image, kyc.SideFront, Thresholds{})
@@ -65,7 +70,65 @@ func debugOne(t *testing.T, spec synth.Spec) {
 		}
 		tq.area = signedArea(tq.c)
 		scoreQuad(em, &tq, 1)
-		t.Logf("truth: score %.2f support %.2f termination %.2f corners %v", tq.score, tq.support, tq.termination, tq.c)
+		small := p.reduce(k)
+		tq.print = printDensity(em, tq.c)
+		tq.distinct, tq.band = distinctness(small, tq.c, tq.virtual, 20)
+		t.Logf("truth: score %.2f support %.2f termination %.2f print %.3f distinct %.2f band %.2f corners %v", tq.score, tq.support, tq.termination, tq.print, tq.distinct, tq.band, tq.c)
+		// Which Hough line stands for each true side (the closest by orientation and offset)?
+		type pk struct {
+			t, r int
+			v    int32
+			per  bool
+			rank int
+		}
+		var pks []pk
+		debugPeaks = func(t, r int, v int32, per bool, rank int) { pks = append(pks, pk{t, r, v, per, rank}) }
+		lines := houghLines(em, maxLines)
+		debugPeaks = nil
+		for i := 0; i < 4; i++ {
+			a, e := tq.c[i], tq.c[(i+1)%4]
+			th := math.Atan2(e[1]-a[1], e[0]-a[0]) + math.Pi/2
+			nx, ny := math.Cos(th), math.Sin(th)
+			mx, my := (a[0]+e[0])/2, (a[1]+e[1])/2
+			for _, p := range pks {
+				pt := float64(p.t) * math.Pi / 180
+				if angleDiff(pt, math.Atan2(ny, nx)) > 3*math.Pi/180 {
+					continue
+				}
+				d := math.Abs(math.Cos(pt)*mx + math.Sin(pt)*my - float64(p.r))
+				if d < 15 {
+					t.Logf("   side %d peak θ %d ρ %d votes %d periodic %v rank %d (%.1f px off)", i, p.t, p.r, p.v, p.per, p.rank, d)
+				}
+			}
+		}
+		for i := 0; i < 4; i++ {
+			a, e := tq.c[i], tq.c[(i+1)%4]
+			th := math.Atan2(e[1]-a[1], e[0]-a[0]) + math.Pi/2
+			nx, ny := math.Cos(th), math.Sin(th)
+			rho := nx*a[0] + ny*a[1]
+			bestI, bestD := -1, math.Inf(1)
+			for j, l := range lines {
+				if angleDiff(math.Atan2(ny, nx), l.theta) > 0.05 {
+					continue
+				}
+				mx, my := (a[0]+e[0])/2, (a[1]+e[1])/2
+				d := math.Abs(l.nx*mx + l.ny*my - l.rho)
+				if d < bestD {
+					bestI, bestD = j, d
+				}
+			}
+			if bestI >= 0 {
+				t.Logf("true side %d (θ %.1f°, ρ %.0f): line %d of %d at %.1f px, votes %d", i, math.Mod(th*180/math.Pi+360, 180), rho, bestI, len(lines), bestD, lines[bestI].votes)
+			} else {
+				t.Logf("true side %d: no line within 3°", i)
+			}
+		}
+		for i, c := range cands {
+			if iou := quadIoU(c.c, tq.c); iou > 0.8 {
+				t.Logf("candidate %d overlaps the truth (IoU %.2f): score %.2f support %.2f termination %.2f", i, iou, c.score, c.support, c.termination)
+				break
+			}
+		}
 	}
 	b := smp.Image.Rect
 	s := 800 / float64(b.Dx())
@@ -101,4 +164,32 @@ func debugOne(t *testing.T, spec synth.Spec) {
 		f.Close()
 		t.Logf("photo written to %s", name)
 	}
+}
+
+// quadIoU is the intersection over union of two quads, by sampling a 200×200 grid over their
+// bounding box.
+func quadIoU(a, b [4][2]float64) float64 {
+	minx, miny, maxx, maxy := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, q := range [][4][2]float64{a, b} {
+		for _, v := range q {
+			minx, miny, maxx, maxy = math.Min(minx, v[0]), math.Min(miny, v[1]), math.Max(maxx, v[0]), math.Max(maxy, v[1])
+		}
+	}
+	in, un := 0, 0
+	for i := 0; i < 200; i++ {
+		for j := 0; j < 200; j++ {
+			pt := [2]float64{minx + (maxx-minx)*(float64(i)+0.5)/200, miny + (maxy-miny)*(float64(j)+0.5)/200}
+			ia, ib := inside(a, pt), inside(b, pt)
+			if ia && ib {
+				in++
+			}
+			if ia || ib {
+				un++
+			}
+		}
+	}
+	if un == 0 {
+		return 0
+	}
+	return float64(in) / float64(un)
 }
