@@ -139,6 +139,8 @@ func edges(p *planes) *edgeMap {
 	return em
 }
 
+// debugPeaks, when set (by TestDebugSample only), is shown every Hough peak in rank order: θ in
+// degrees, ρ, votes and whether it belongs to a repeated pattern.
 var debugPeaks func(t, r int, v int32, periodic bool, rank int)
 
 func abs32(v float32) float32 {
@@ -300,9 +302,9 @@ func houghLines(em *edgeMap, maxLines int) []houghLine {
 			debugPeaks(p.t, p.r-diag, p.v, periodic[i], i)
 		}
 	}
-	// At most 6 lines per 3° of orientation: a tiled floor or a ruled page would otherwise
-	// fill every slot with its own parallel lines and leave none for a document a few degrees
-	// off its grid.
+	// At most maxPerOrientation lines per 3° of orientation, maxPatternPerOrientation of them
+	// from a pattern: a tiled floor or a ruled page would otherwise fill every slot with its own
+	// parallel lines and leave none for a document a few degrees off its grid, or on it.
 	var perBin, perBinPattern [60]int
 	kept := peaks[:0]
 	for i, p := range peaks {
