@@ -241,7 +241,7 @@ func profileWidth(L []float32, in []bool, i, o int, rising bool, minContrast flo
 
 // shadowRatio compares the brightness of the document's own paper across it: the document is
 // cut into blocks, in each block the pixels with the paper's chromaticity (so a coloured band or
-// the portrait is not taken for a shade) give a paper level, and the ratio of the dark
+// the portrait is not taken for a shade) give a paper level (their 95th percentile), and the ratio of the dark
 // 15th percentile of those levels to the bright 90th is the illumination's evenness: 1 under even
 // light, about 0.3–0.5 across a hand's or a phone's shadow. Blocks clipped white by glare are
 // left out. It returns the ratio and the number of blocks that had paper.
@@ -306,7 +306,7 @@ func shadowRatio(d *docPlanes, lum lumaStats) (float64, int) {
 			if total == 0 || clipped*5 > total || len(vals)*5 < total {
 				continue
 			}
-			levels = append(levels, quantile80(vals))
+			levels = append(levels, quantile95(vals))
 		}
 	}
 	if len(levels) < 8 {
@@ -320,13 +320,15 @@ func shadowRatio(d *docPlanes, lum lumaStats) (float64, int) {
 	return a / b, len(levels)
 }
 
-// quantile80 is the 80th percentile of luma values (0..255) by histogram.
-func quantile80(v []float64) float64 {
+// quantile95 is the 95th percentile of luma values (0..255) by histogram: a block's brightest
+// paper, its light, even where dense print of the paper's chromaticity (grey on a grey-white
+// document) covers most of it.
+func quantile95(v []float64) float64 {
 	var h [256]int32
 	for _, x := range v {
 		h[clampInt(int(x), 0, 255)]++
 	}
-	t, c := len(v)*8/10, 0
+	t, c := len(v)*95/100, 0
 	for i, k := range h {
 		c += int(k)
 		if c > t {

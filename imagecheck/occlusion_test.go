@@ -89,3 +89,19 @@ func TestOcclusionObjectOfSurfaceColour(t *testing.T) {
 		t.Errorf("portrait near the border taken for an object: depth %.1f mm, share %.3f", depth, share)
 	}
 }
+
+// TestShadowRatioNeutralPrint: on a grey-white document dense grey print passes the paper's
+// chromaticity test; blocks where it covers most of the paper still read at the paper's light
+// (the brightest paper in a block), not as shade.
+func TestShadowRatioNeutralPrint(t *testing.T) {
+	surface := [3]float32{60, 150, 160}
+	paperC := [3]float32{205, 128, 129}
+	ink := [3]float32{95, 128, 128}
+	// Dense lines of text over the left third: 17 px of grey print in every 20 px.
+	d := docWith(surface, paperC, func(x, y int) ([3]float32, bool) {
+		return ink, x >= 12 && x < 130 && y >= 12 && y < 228 && y%20 < 17
+	})
+	if r, n := shadowRatio(d, measureLuma(d, d.interior(0.02))); r < 0.62 {
+		t.Errorf("dense neutral print taken for a shadow: ratio %.2f over %d blocks", r, n)
+	}
+}
