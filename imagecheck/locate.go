@@ -35,7 +35,7 @@ const maxCandidates = 60
 var maxPerOrientation = 8
 
 // maxPatternPerOrientation is how many of those may belong to a repeated pattern (inPattern).
-var maxPatternPerOrientation = 3
+const maxPatternPerOrientation = 3
 
 // edgeMap holds, per pixel of the localisation image, the edge orientation bin (0..35, 5° each,
 // orientation of the gradient modulo 180°) or -1 where there is no edge.

@@ -241,9 +241,9 @@ func profileWidth(L []float32, in []bool, i, o int, rising bool, minContrast flo
 
 // shadowRatio compares the brightness of the document's own paper across it: the document is
 // cut into blocks, in each block the pixels with the paper's chromaticity (so a coloured band or
-// the portrait is not taken for a shade) give a paper level (their 95th percentile), and the ratio of the dark
-// 15th percentile of those levels to the bright 90th is the illumination's evenness: 1 under even
-// light, about 0.3–0.5 across a hand's or a phone's shadow. Blocks clipped white by glare are
+// the portrait is not taken for a shade) give a paper level (their 95th percentile), and the
+// ratio of the dark 15th percentile of those levels to the bright 90th is the illumination's
+// evenness: 1 under even light, about 0.3–0.5 across a hand's or a phone's shadow. Blocks clipped white by glare are
 // left out. It returns the ratio and the number of blocks that had paper.
 func shadowRatio(d *docPlanes, lum lumaStats) (float64, int) {
 	w, h := d.w-2*d.margin, d.h-2*d.margin
@@ -508,9 +508,9 @@ func occlusion(d *docPlanes, paper [3]float32, white float64) (depthMM, share fl
 		i      int
 	}
 	samples := make([]sample, 0, max(w, h))
+	var ys, bs, rs []float32 // the inside colours of one side, for its median
 	for _, s := range sides {
-		samples = samples[:0]
-		var ys, bs, rs []float32
+		samples, ys, bs, rs = samples[:0], ys[:0], bs[:0], rs[:0]
 		for k := 2; k < s.n-2; k++ {
 			bx, by := s.x0+s.dx*k, s.y0+s.dy*k
 			ix, iy := bx+s.nx*depth, by+s.ny*depth
@@ -556,11 +556,7 @@ func occlusion(d *docPlanes, paper [3]float32, white float64) (depthMM, share fl
 		}
 		for k, sm := range samples {
 			ci, co := sm.ci, sm.co
-			if !sm.ok || !sm.across || ci[0] >= 240 || grad[sm.i] > 14*sc || dist(ci, co) > 32*sc || shaded(ci, paper) {
-				flush(k)
-				continue
-			}
-			if dist(ci, paper) < 30*sc {
+			if !sm.ok || !sm.across || ci[0] >= 240 || grad[sm.i] > 14*sc || dist(ci, co) > 32*sc || dist(ci, paper) < 30*sc || shaded(ci, paper) {
 				flush(k)
 				continue
 			}
