@@ -78,9 +78,19 @@ func edges(p *planes) *edgeMap {
 	sm := func(v []float32) []float32 { return blur3(v, w, h) }
 	chans := [][]float32{sm(p.Y), sm(p.Cb), sm(p.Cr)}
 	weights := []float32{1, 2, 2}
-	gx := make([]float32, w*h)
-	gy := make([]float32, w*h)
-	mag := make([]float32, w*h)
+	gx, gy, mag := getFloats(w*h), getFloats(w*h), getFloats(w*h)
+	defer func() {
+		for _, v := range append(chans, gx, gy, mag) {
+			putFloats(v)
+		}
+	}()
+	// The frame's border has no gradient (gx and gy are read only where mag is set).
+	for x := 0; x < w; x++ {
+		mag[x], mag[(h-1)*w+x] = 0, 0
+	}
+	for y := 0; y < h; y++ {
+		mag[y*w], mag[y*w+w-1] = 0, 0
+	}
 	for y := 1; y < h-1; y++ {
 		for x := 1; x < w-1; x++ {
 			i := y*w + x
@@ -150,10 +160,11 @@ func abs32(v float32) float32 {
 	return v
 }
 
-// blur3 is a 3×3 binomial blur.
+// blur3 is a 3×3 binomial blur. The result is from getFloats.
 func blur3(v []float32, w, h int) []float32 {
-	tmp := make([]float32, w*h)
-	out := make([]float32, w*h)
+	tmp := getFloats(w * h)
+	defer putFloats(tmp)
+	out := getFloats(w * h)
 	for y := 0; y < h; y++ {
 		r := v[y*w : y*w+w]
 		t := tmp[y*w : y*w+w]

@@ -7,11 +7,13 @@ import (
 )
 
 // interior lists the indices of the document's own pixels in d, inset by inset of its size so
-// that the background at a slightly misplaced border does not count.
+// that the background at a slightly misplaced border does not count. The list is d's: it holds
+// until the next call or d's release.
 func (d *docPlanes) interior(inset float64) []int {
 	w, h := d.w-2*d.margin, d.h-2*d.margin
 	ix, iy := int(inset*float64(w)), int(inset*float64(h))
-	idx := make([]int, 0, w*h)
+	ints.put(d.idx)
+	idx := ints.get(w * h)[:0]
 	for y := d.margin + iy; y < d.margin+h-iy; y++ {
 		for x := d.margin + ix; x < d.margin+w-ix; x++ {
 			i := y*d.w + x
@@ -20,6 +22,7 @@ func (d *docPlanes) interior(inset float64) []int {
 			}
 		}
 	}
+	d.idx = idx
 	return idx
 }
 
@@ -244,8 +247,9 @@ func profileWidth(L []float32, in []bool, i, o int, rising bool, minContrast flo
 // the portrait is not taken for a shade) give a paper level (their 95th percentile), and the
 // ratio of the dark 15th percentile of those levels to the bright 90th is the illumination's
 // evenness: 1 under even light, about 0.3–0.5 across a hand's or a phone's shadow. Blocks clipped white by glare are
-// left out. It returns the ratio and the number of blocks that had paper.
-func shadowRatio(d *docPlanes, lum lumaStats) (float64, int) {
+// left out. idx is the document's interior. It returns the ratio and the number of blocks that
+// had paper.
+func shadowRatio(d *docPlanes, idx []int, lum lumaStats) (float64, int) {
 	w, h := d.w-2*d.margin, d.h-2*d.margin
 	if w < 24 || h < 16 {
 		return 1, 0
@@ -254,7 +258,6 @@ func shadowRatio(d *docPlanes, lum lumaStats) (float64, int) {
 	var sb, sr float64
 	n := 0
 	lo := lum.p50
-	idx := d.interior(0.03)
 	for k := 0; k < len(idx); k += 4 {
 		i := idx[k]
 		v := float64(d.Y[i])
@@ -422,7 +425,14 @@ func occlusion(d *docPlanes, paper [3]float32, white float64) (depthMM, share fl
 		return 0, 0
 	}
 	// Gradient magnitude for the smoothness test.
-	grad := make([]float32, len(d.Y))
+	grad := getFloats(len(d.Y))
+	defer putFloats(grad)
+	for x := 0; x < W; x++ {
+		grad[x], grad[(d.h-1)*W+x] = 0, 0
+	}
+	for y := 0; y < d.h; y++ {
+		grad[y*W], grad[y*W+W-1] = 0, 0
+	}
 	for y := 1; y < d.h-1; y++ {
 		for x := 1; x < W-1; x++ {
 			i := y*W + x

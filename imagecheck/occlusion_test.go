@@ -101,7 +101,8 @@ func TestShadowRatioNeutralPrint(t *testing.T) {
 	d := docWith(surface, paperC, func(x, y int) ([3]float32, bool) {
 		return ink, x >= 12 && x < 130 && y >= 12 && y < 228 && y%20 < 17
 	})
-	if r, n := shadowRatio(d, measureLuma(d, d.interior(0.02))); r < 0.62 {
+	idx := d.interior(0.03)
+	if r, n := shadowRatio(d, idx, measureLuma(d, idx)); r < 0.62 {
 		t.Errorf("dense neutral print taken for a shadow: ratio %.2f over %d blocks", r, n)
 	}
 }

@@ -3,6 +3,7 @@ package imagecheck
 import (
 	"image"
 	"image/color"
+	"math/bits"
 	"sync"
 )
 
@@ -15,10 +16,38 @@ type planes struct {
 	scale     float64 // original pixels per plane pixel
 }
 
-// planePool recycles the float planes of the working copies (about 16 MB for a 12 MP photo,
-// and 8 MB for the rectified document): allocating them anew, zeroed, for every photo costs
-// more than some of the measures.
-var planePool sync.Pool // of *[]float32
+// Pools recycle the float planes of the working copies (about 16 MB for a 12 MP photo, and
+// 8 MB for the rectified document) and the measures' scratch slices: allocating them anew,
+// zeroed, for every photo costs more than some of the measures, and on one core the garbage
+// collector's share of a photo's time grows with what it allocates.
+var (
+	floats slicePool[float32]
+	ints   slicePool[int]
+	bools  slicePool[bool]
+)
+
+// slicePool hands out slices with undefined values. Class c holds slices of capacity 2^c, so
+// that a small scratch slice never takes (and drops) a large one.
+type slicePool[T any] struct{ class [48]sync.Pool }
+
+func poolClass(n int) int { return bits.Len(uint(max(n, 1) - 1)) }
+
+// get returns a slice of n values, undefined.
+func (sp *slicePool[T]) get(n int) []T {
+	c := poolClass(n)
+	if v, ok := sp.class[c].Get().(*[]T); ok {
+		return (*v)[:n]
+	}
+	return make([]T, n, 1<<c)
+}
+
+// put returns a slice from get; s must not be used afterwards. Other slices are left to the
+// garbage collector.
+func (sp *slicePool[T]) put(s []T) {
+	if c := poolClass(cap(s)); s != nil && cap(s) == 1<<c {
+		sp.class[c].Put(&s)
+	}
+}
 
 // newPlanes returns w×h planes whose values are undefined: the caller writes every one.
 func newPlanes(w, h int) *planes {
@@ -32,21 +61,13 @@ func newPlanes(w, h int) *planes {
 // release returns p's planes to the pool; p must not be used afterwards.
 func (p *planes) release() {
 	for _, v := range []*[]float32{&p.Y, &p.Cb, &p.Cr} {
-		if *v != nil {
-			s := *v
-			planePool.Put(&s)
-			*v = nil
-		}
+		putFloats(*v)
+		*v = nil
 	}
 }
 
-// getFloats returns a slice of n float32s with undefined values.
-func getFloats(n int) []float32 {
-	if v, ok := planePool.Get().(*[]float32); ok && cap(*v) >= n {
-		return (*v)[:n]
-	}
-	return make([]float32, n)
-}
+func getFloats(n int) []float32 { return floats.get(n) }
+func putFloats(s []float32)     { floats.put(s) }
 
 // analysisPlanes reduces img by an integer box factor so that its longest side is at most
 // maxSide. A 12 MP photo becomes about 1333×1000: document text is still several pixels high,

@@ -431,7 +431,7 @@ func (rep *Report) measure(p *planes, q [4][2]float64, la, longMM, shortMM float
 		rep.add(kyc.ImgBlurry, side, map[string]any{"measure": "edge_width_mm", "value": round3(blurMM), "threshold": th.MaxBlurMM,
 			"edge_width_px": round3(wpx)})
 	}
-	sr, nb := shadowRatio(d, lum)
+	sr, nb := shadowRatio(d, idx, lum)
 	ms["shadow_ratio"] = round3(sr)
 	ms["shadow_blocks"] = float64(nb)
 	if sr < th.MinShadowRatio && !overexposed {

@@ -60,7 +60,16 @@ type docPlanes struct {
 	planes
 	margin int
 	valid  []bool
+	idx    []int   // the last interior list
 	pxmm   float64 // pixels of these planes per millimetre of document
+}
+
+// release returns d's slices to their pools; d must not be used afterwards.
+func (d *docPlanes) release() {
+	d.planes.release()
+	bools.put(d.valid)
+	ints.put(d.idx)
+	d.valid, d.idx = nil, nil
 }
 
 // rectifyPlanes samples the quad q (analysis-plane coordinates, clockwise from the document's
@@ -69,7 +78,7 @@ type docPlanes struct {
 func rectifyPlanes(p *planes, q [4][2]float64, w, h, margin int) *docPlanes {
 	m := rectToQuad(float64(w), float64(h), q)
 	W, H := w+2*margin, h+2*margin
-	d := &docPlanes{planes: *newPlanes(W, H), margin: margin, valid: make([]bool, W*H)}
+	d := &docPlanes{planes: *newPlanes(W, H), margin: margin, valid: bools.get(W * H)}
 	pw, ph := float64(p.w), float64(p.h)
 	for y := 0; y < H; y++ {
 		// The map's numerators and denominator are linear along a row: step them.
