@@ -48,7 +48,16 @@ func debugOne(t *testing.T, spec synth.Spec) {
 	}
 	smp := synth.Render(spec)
 	dec, _ := CheckFile(smp.JPEG, Limits{MaxBytes: 64 << 20})
+	nw := 0
+	debugAccept = func(c *quadCand, why string) {
+		if nw < 12 {
+			t.Logf("weighed: score %.2f support %.2f termination %.2f print %.3f distinct %.2f band %.2f virtual %v corners %.0f: %q",
+				c.score, c.support, c.termination, c.print, c.distinct, c.band, c.virtual, c.c, why)
+		}
+		nw++
+	}
 	rep := Assess(dec.Image, kyc.SideFront, Thresholds{})
+	debugAccept = nil
 	t.Logf("== seed %d %s borderline=%v kind %s truth %v", spec.Seed, spec.Defect, spec.Borderline, smp.Kind, smp.Truth)
 	t.Logf("labels %v don't care %v", smp.Labels, smp.DontCare)
 	t.Logf("findings %v", rep.Findings)

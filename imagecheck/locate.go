@@ -1152,3 +1152,106 @@ func distinctness(p *planes, q [4][2]float64, virtual [4]bool, tol float32) (int
 	}
 	return share(in), share(along(-(2 + 0.03*short)))
 }
+
+// refitSides fits each real side of q to the edge pixels along it (total least squares, then
+// again without the points more than 1.5 px off) and moves the corners to the new sides'
+// crossings. A Hough line is quantised to 1° and ±1 px: over a card's long side that is
+// several pixels at its ends, and a side that runs close to the frame border can be taken by a
+// line a few degrees off whose ends reach out of the frame (a false cut-off). Sides on the
+// frame border, and sides with too few edge pixels over too short a span, are kept; so is the
+// whole quad when a corner would move by more than 6 % of its short side. It returns the
+// largest move of a corner.
+func refitSides(em *edgeMap, q *quadCand) float64 {
+	var ls [4]houghLine
+	short := math.Inf(1)
+	for i := 0; i < 4; i++ {
+		a, b := q.c[i], q.c[(i+1)%4]
+		dx, dy := b[0]-a[0], b[1]-a[1]
+		l := math.Hypot(dx, dy)
+		if l < 20 {
+			return 0
+		}
+		short = math.Min(short, l)
+		nx, ny := -dy/l, dx/l
+		ls[i] = houghLine{nx: nx, ny: ny, rho: nx*a[0] + ny*a[1]}
+		if q.virtual[i] {
+			continue
+		}
+		th := math.Atan2(ny, nx)
+		if th < 0 {
+			th += math.Pi
+		}
+		want := int(th / math.Pi * 36)
+		var pts [][2]float64
+		tMin, tMax := math.Inf(1), math.Inf(-1)
+		for s := 0.05 * l; s < 0.95*l; s++ {
+			x, y := a[0]+dx*s/l, a[1]+dy*s/l
+			for _, o := range [...]int{0, -1, 1, -2, 2, -3, 3} {
+				xi, yi := int(x+nx*float64(o)), int(y+ny*float64(o))
+				if xi < 2 || yi < 2 || xi >= em.w-2 || yi >= em.h-2 {
+					continue
+				}
+				if bn := em.bin[yi*em.w+xi]; bn >= 0 && binDist(int(bn), want) <= 2 {
+					pts = append(pts, [2]float64{float64(xi), float64(yi)})
+					tMin, tMax = math.Min(tMin, s), math.Max(tMax, s)
+					break
+				}
+			}
+		}
+		if len(pts) < 20 || tMax-tMin < math.Max(40, 0.2*l) {
+			continue
+		}
+		fit, ok := fitLine(pts, nil)
+		if !ok {
+			continue
+		}
+		fit, ok = fitLine(pts, &fit)
+		if !ok {
+			continue
+		}
+		// Keep the side's orientation (the normal pointing the same way).
+		if fit.nx*nx+fit.ny*ny < 0 {
+			fit.nx, fit.ny, fit.rho = -fit.nx, -fit.ny, -fit.rho
+		}
+		ls[i] = fit
+	}
+	var c [4][2]float64
+	moved := 0.0
+	for i := 0; i < 4; i++ {
+		p, ok := intersect(ls[(i+3)%4], ls[i])
+		if !ok {
+			return 0
+		}
+		d := math.Hypot(p[0]-q.c[i][0], p[1]-q.c[i][1])
+		if d > 0.06*short {
+			return 0
+		}
+		c[i], moved = p, math.Max(moved, d)
+	}
+	q.c = c
+	q.area = signedArea(c)
+	return moved
+}
+
+// fitLine is the total-least-squares line through pts; with prev, through those of pts within
+// 1.5 px of prev. It needs ten points.
+func fitLine(pts [][2]float64, prev *houghLine) (houghLine, bool) {
+	var sx, sy, sxx, syy, sxy, n float64
+	for _, p := range pts {
+		if prev != nil && math.Abs(prev.nx*p[0]+prev.ny*p[1]-prev.rho) > 1.5 {
+			continue
+		}
+		sx, sy = sx+p[0], sy+p[1]
+		sxx, syy, sxy = sxx+p[0]*p[0], syy+p[1]*p[1], sxy+p[0]*p[1]
+		n++
+	}
+	if n < 10 {
+		return houghLine{}, false
+	}
+	mx, my := sx/n, sy/n
+	cxx, cyy, cxy := sxx/n-mx*mx, syy/n-my*my, sxy/n-mx*my
+	// The line's direction is the covariance's major axis; its normal the minor one.
+	phi := 0.5 * math.Atan2(2*cxy, cxx-cyy)
+	nx, ny := -math.Sin(phi), math.Cos(phi)
+	return houghLine{nx: nx, ny: ny, rho: nx*mx + ny*my}, true
+}

@@ -1,6 +1,7 @@
 package imagecheck
 
 import (
+	"fmt"
 	"image"
 	"math"
 	"sort"
@@ -184,38 +185,13 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 		}
 		return q
 	}
-	// accept says whether a candidate is a document: its outline on edges that stop at its
-	// corners, print inside, a colour of its own against the surface, and, where it runs out of
-	// the frame, its paper carried right up to the border. The same test admits a second
-	// document.
+	// accept says whether a candidate is a document (see refusal).
 	accept := func(c *quadCand) bool {
-		if c.support < 0.5 || c.termination < 0.3 {
-			return false
+		why := refusal(p, small, c, toAnalysis)
+		if debugAccept != nil {
+			debugAccept(c, why)
 		}
-		if c.print < minPrint || c.distinct < minDistinct || c.band < minBand {
-			return false
-		}
-		// A document mostly outside the frame (a corner beyond half its short side) is not one
-		// the applicant meant to photograph; it is background structure.
-		if cutShare(c.c, float64(small.w), float64(small.h)) > 0.5 {
-			return false
-		}
-		if c.virtual != [4]bool{} {
-			// A side on the frame border has no edge to support it: ask more of the others, and
-			// a colour of its own along most of them (a tiled floor's rectangles running out of
-			// the frame differ from their surroundings only in patches).
-			if c.support < 0.7 || c.distinct < 0.5 || c.band < 0.5 {
-				return false
-			}
-			qa := toAnalysis(c.c)
-			paper := quadPaper(p, qa)
-			for s, v := range c.virtual {
-				if v && !continuesToBorder(p, qa, s, paper) {
-					return false
-				}
-			}
-		}
-		return true
+		return why == ""
 	}
 	for i := range cands {
 		if accept(&cands[i]) {
@@ -270,6 +246,12 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	// A side closing on an inner edge of a document that runs out of the frame moves onto the
 	// border, but only where the strip it crosses is the document, not the surface around it
 	// (the lines of a tiled floor also carry on to the border).
+	// Each fit may find more of a side's edge near the moved line: up to five rounds.
+	for range 5 {
+		if refitSides(em, best) < 0.5 {
+			break
+		}
+	}
 	before := *best
 	extendToBorder(em, best)
 	if best.virtual != before.virtual {
@@ -364,6 +346,44 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	rep.measure(p, q, la, longMM, shortMM, th, side, false)
 	return rep
 }
+
+// refusal says why candidate c (in small's pixels; toAnalysis maps its corners to p's) is not a
+// document, or "" when it is one: its outline on edges that stop at its corners, print inside,
+// a colour of its own against the surface, and, where it runs out of the frame, its paper
+// carried right up to the border. The same test admits a second document.
+func refusal(p, small *planes, c *quadCand, toAnalysis func([4][2]float64) [4][2]float64) string {
+	if c.support < 0.5 || c.termination < 0.3 {
+		return "outline"
+	}
+	if c.print < minPrint || c.distinct < minDistinct || c.band < minBand {
+		return "contents"
+	}
+	// A document mostly outside the frame (a corner beyond half its short side) is not one
+	// the applicant meant to photograph; it is background structure.
+	if cutShare(c.c, float64(small.w), float64(small.h)) > 0.5 {
+		return "outside"
+	}
+	if c.virtual != [4]bool{} {
+		// A side on the frame border has no edge to support it: ask more of the others, and
+		// a colour of its own along most of them (a tiled floor's rectangles running out of
+		// the frame differ from their surroundings only in patches).
+		if c.support < 0.7 || c.distinct < 0.5 || c.band < 0.5 {
+			return "cut outline"
+		}
+		qa := toAnalysis(c.c)
+		paper := quadPaper(p, qa)
+		for s, v := range c.virtual {
+			if v && !continuesToBorder(p, qa, s, paper) {
+				return fmt.Sprintf("side %d not paper to the border", s)
+			}
+		}
+	}
+	return ""
+}
+
+// debugAccept, when set (by TestDebugSample only), is told each candidate weighed as a
+// document and why it was refused ("" when accepted).
+var debugAccept func(c *quadCand, why string)
 
 // measure rectifies the document (quad q of p, long side la pixels, longMM×shortMM) and runs
 // the photometric measures on it. With frameOnly (no outline found, q is the frame) only

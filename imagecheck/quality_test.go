@@ -422,3 +422,37 @@ func BenchmarkAssess12MP(b *testing.B)       { benchPhotos(b); benchAssess(b, be
 func BenchmarkAssess2MP(b *testing.B)        { benchPhotos(b); benchAssess(b, bench2MP) }
 func BenchmarkQuality12MP(b *testing.B)      { benchPhotos(b); benchWhole(b, bench12MP) }
 func BenchmarkQuality2MP(b *testing.B)       { benchPhotos(b); benchWhole(b, bench2MP) }
+
+// A side taken by a line a few degrees off (Hough's 1° steps, or a near line that shares only
+// part of the edge) is refitted to the edge pixels along it, so that its ends do not reach out
+// of the frame.
+func TestRefitSidesToEdge(t *testing.T) {
+	const w, h = 400, 300
+	p := newPlanes(w, h)
+	defer p.release()
+	// A card from (60,50) to (380,250) on a dark surface, its right side 15 px from the frame.
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			i := y*w + x
+			p.Y[i], p.Cb[i], p.Cr[i] = 60, 140, 120
+			if x >= 60 && x < 380 && y >= 50 && y < 250 {
+				p.Y[i], p.Cb[i], p.Cr[i] = 200, 128, 128
+			}
+		}
+	}
+	em := edges(p)
+	truth := [4][2]float64{{60, 50}, {380, 50}, {380, 250}, {60, 250}}
+	q := quadCand{c: truth}
+	// The right side tilted by 3° about its lower end: its upper end lies 10 px further right.
+	q.c[1][0] += 200 * math.Tan(3*math.Pi/180)
+	for range 5 {
+		if refitSides(em, &q) < 0.5 {
+			break
+		}
+	}
+	for i, c := range q.c {
+		if d := math.Hypot(c[0]-truth[i][0], c[1]-truth[i][1]); d > 1.5 {
+			t.Errorf("corner %d at %.1f,%.1f, want %.0f,%.0f (%.1f px off)", i, c[0], c[1], truth[i][0], truth[i][1], d)
+		}
+	}
+}
