@@ -314,11 +314,6 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	rep.Found = true
 	fw, fh := float64(p.w), float64(p.h)
 	rep.FrameShare = clippedArea(q, fw, fh) / (fw * fh)
-	rep.PxPerMM = la * p.scale / longMM
-	rep.DocSize = image.Pt(int(la*p.scale), int(la*p.scale*shortMM/longMM))
-	ms["frame_share"] = round3(rep.FrameShare)
-	ms["px_per_mm"] = round3(rep.PxPerMM)
-	ms["aspect"] = round3(aspect)
 
 	// Geometry.
 	out := math.Inf(-1)
@@ -330,8 +325,22 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	for _, v := range best.virtual {
 		virtual = virtual || v
 	}
+	cutOff := cut > th.MaxCutOff || virtual
+	// Pixels per millimetre from the long side. The visible part of a document cut off by the
+	// frame has no reliable proportion: a passport page cut across its length looks square
+	// and would be taken at 125 mm when its longest whole side is the 88 mm one. Assume the
+	// shorter, so that a cut-off document is not also called low-resolution on a guess.
+	pxLongMM := longMM
+	if cutOff {
+		pxLongMM = math.Min(longMM, 88)
+	}
+	rep.PxPerMM = la * p.scale / pxLongMM
+	rep.DocSize = image.Pt(int(la*p.scale), int(la*p.scale*shortMM/longMM))
+	ms["frame_share"] = round3(rep.FrameShare)
+	ms["px_per_mm"] = round3(rep.PxPerMM)
+	ms["aspect"] = round3(aspect)
 	ms["cut_off"] = round3(cut)
-	if cut > th.MaxCutOff || virtual {
+	if cutOff {
 		rep.add(kyc.ImgCutOff, side, map[string]any{"measure": "corner_outside_share", "value": round3(cut),
 			"threshold": th.MaxCutOff, "edge_outside": virtual})
 	}
@@ -340,7 +349,7 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	}
 	if rep.PxPerMM < th.MinPxPerMM {
 		rep.add(kyc.ImgLowResolution, side, map[string]any{"measure": "px_per_mm", "value": round3(rep.PxPerMM), "threshold": th.MinPxPerMM,
-			"doc_width_px": int(la * p.scale)})
+			"doc_width_px": int(la * p.scale), "long_side_mm": pxLongMM})
 	}
 
 	rep.measure(p, q, la, longMM, shortMM, th, side, false)

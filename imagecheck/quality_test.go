@@ -456,3 +456,48 @@ func TestRefitSidesToEdge(t *testing.T) {
 		}
 	}
 }
+
+// A passport page cut off across its length looks nearly square: its longest visible side is
+// its 88 mm one. Taken at the page's 125 mm, a sharp photo at 7.2 px/mm would also be called
+// low-resolution; the cut-off is the reason to give.
+func TestCutOffPassportNotLowResolution(t *testing.T) {
+	const want = 7.2 // px per mm: above the 6 px/mm limit, below 6 × 125/88
+	for seed := uint64(heldOutSeed + 300); seed < heldOutSeed+340; seed++ {
+		s := render(synth.Spec{Seed: seed, Kind: synth.Passport})
+		if len(s.Quads) != 1 || s.Truth["px_per_mm"] < want || len(s.Labels) != 0 {
+			continue
+		}
+		q := s.Quads[0]
+		// The page's long side (corner 0 → 1) must lie near the horizontal.
+		if math.Abs(q[1][1]-q[0][1]) > 0.1*math.Abs(q[1][0]-q[0][0]) {
+			continue
+		}
+		x0, x1 := math.Inf(1), math.Inf(-1)
+		for _, c := range q {
+			x0, x1 = math.Min(x0, c[0]), math.Max(x1, c[0])
+		}
+		// Keep the left 65 % of the page (and the surface left of it), scaled to want px/mm.
+		b := s.Image.Rect
+		crop := image.Rect(b.Min.X, b.Min.Y, int(x0+0.65*(x1-x0)), b.Max.Y)
+		k := want / s.Truth["px_per_mm"]
+		img := image.NewRGBA(image.Rect(0, 0, int(float64(crop.Dx())*k), int(float64(crop.Dy())*k)))
+		xdraw.CatmullRom.Scale(img, img.Rect, s.Image, crop, xdraw.Src, nil)
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+			t.Fatal(err)
+		}
+		d, fs := CheckFile(buf.Bytes(), Limits{MaxBytes: 64 << 20})
+		if len(fs) != 0 {
+			t.Fatal(fs)
+		}
+		rep := Assess(d.Image, kyc.SideFront, Thresholds{})
+		if !rep.Has(kyc.ImgCutOff) {
+			t.Fatalf("seed %d: cut-off page not called cut off: %v %v", seed, rep.Findings, rep.Measurements)
+		}
+		if rep.Has(kyc.ImgLowResolution) {
+			t.Errorf("seed %d: cut-off page at %.1f px/mm called low-resolution: %v", seed, want, rep.Findings)
+		}
+		return
+	}
+	t.Fatal("no clean, level passport sample among the seeds tried")
+}
