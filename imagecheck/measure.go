@@ -77,8 +77,10 @@ func glareShare(d *docPlanes, idx []int, paper float32) float64 {
 		return 0
 	}
 	// A reflection adds light on top of the paper: it must clear the paper's own level, so
-	// paper exposed near white is not taken for glare (that is exposure, judged apart).
-	floor := max(248, paper+15)
+	// paper exposed near white is not taken for glare (that is exposure, judged apart), and it
+	// is clipped: 250 and above, as the clipped share counts it (the top of brightly lit
+	// paper reaches 248).
+	floor := max(250, paper+15)
 	n := 0
 	w := d.w
 	for _, i := range idx {

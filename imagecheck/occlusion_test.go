@@ -106,3 +106,35 @@ func TestShadowRatioNeutralPrint(t *testing.T) {
 		t.Errorf("dense neutral print taken for a shadow: ratio %.2f over %d blocks", r, n)
 	}
 }
+
+// TestGlareNotBrightPaper: paper lit unevenly, up to 249 across its middle (a lamp close
+// above it, exposure near its limit) is not a reflection: glare is light clipped white (250 and
+// above, as the clipped share counts it), not the top of the paper's own range.
+func TestGlareNotBrightPaper(t *testing.T) {
+	lamp := func(x, y int) ([3]float32, bool) {
+		if x < 12 || x >= 356 || y < 12 || y >= 228 {
+			return [3]float32{}, false
+		}
+		// 180 at both ends, 249 in the middle, with a little sensor noise.
+		v := 249 - 69*float32(max(x-184, 184-x))/172 + float32((x*7+y*13)%5)/4 - 0.5
+		return [3]float32{min(v, 249.4), 128, 128}, true
+	}
+	d := docWith([3]float32{70, 140, 150}, [3]float32{220, 128, 128}, lamp)
+	idx := d.interior(0.03)
+	lum := measureLuma(d, idx)
+	if g := glareShare(d, idx, float32(lum.p75)); g > 0 {
+		t.Errorf("bright paper read as glare: %.4f of the document (paper p75 %.0f)", g, lum.p75)
+	}
+	// A reflection clipped white over 2 % of the same document is glare.
+	spot := docWith([3]float32{70, 140, 150}, [3]float32{220, 128, 128}, func(x, y int) ([3]float32, bool) {
+		if dx, dy := x-120, y-100; dx*dx+dy*dy < 15*15 {
+			return [3]float32{255, 128, 128}, true
+		}
+		return lamp(x, y)
+	})
+	idx = spot.interior(0.03)
+	lum = measureLuma(spot, idx)
+	if g := glareShare(spot, idx, float32(lum.p75)); g < 0.005 {
+		t.Errorf("clipped reflection not read as glare: %.4f of the document", g)
+	}
+}
