@@ -367,6 +367,11 @@ func refusal(p, small *planes, c *quadCand, toAnalysis func([4][2]float64) [4][2
 	if c.print < minPrint || c.distinct < minDistinct || c.band < minBand {
 		return "contents"
 	}
+	// An outline a third unsupported by edges, with no colour of its own along half of it, is
+	// the surface's structure (tiles, folds, a shadow's edge), not a document's.
+	if c.support < 0.7 && c.band < 0.5 {
+		return "weak outline"
+	}
 	// A document mostly outside the frame (a corner beyond half its short side) is not one
 	// the applicant meant to photograph; it is background structure.
 	if cutShare(c.c, float64(small.w), float64(small.h)) > 0.5 {

@@ -501,3 +501,26 @@ func TestCutOffPassportNotLowResolution(t *testing.T) {
 	}
 	t.Fatal("no clean, level passport sample among the seeds tried")
 }
+
+// refusal asks either edges along most of an outline or a colour of its own along most of it:
+// an outline with neither is the surface's structure.
+func TestRefusalWeakOutline(t *testing.T) {
+	p := newPlanes(400, 300)
+	defer p.release()
+	ident := func(c [4][2]float64) [4][2]float64 { return c }
+	for _, tc := range []struct {
+		support, band float64
+		want          string
+	}{
+		{0.9, 0.9, ""},
+		{0.9, 0.4, ""},  // edges all round, a colour of its own on part of it
+		{0.65, 0.8, ""}, // edges on two thirds, a colour of its own on most
+		{0.65, 0.4, "weak outline"},
+	} {
+		c := quadCand{c: [4][2]float64{{50, 50}, {350, 50}, {350, 250}, {50, 250}}, support: tc.support, termination: 0.9,
+			print: 0.04, distinct: 0.9, band: tc.band}
+		if got := refusal(p, p, &c, ident); got != tc.want {
+			t.Errorf("support %.2f band %.2f: refusal %q, want %q", tc.support, tc.band, got, tc.want)
+		}
+	}
+}
