@@ -427,19 +427,14 @@ func BenchmarkQuality2MP(b *testing.B)       { benchPhotos(b); benchWhole(b, ben
 // part of the edge) is refitted to the edge pixels along it, so that its ends do not reach out
 // of the frame.
 func TestRefitSidesToEdge(t *testing.T) {
-	const w, h = 400, 300
-	p := newPlanes(w, h)
-	defer p.release()
-	// A card from (60,50) to (380,250) on a dark surface, its right side 15 px from the frame.
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			i := y*w + x
-			p.Y[i], p.Cb[i], p.Cr[i] = 60, 140, 120
-			if x >= 60 && x < 380 && y >= 50 && y < 250 {
-				p.Y[i], p.Cb[i], p.Cr[i] = 200, 128, 128
-			}
+	// A card from (60,50) to (380,250) on a dark surface, its right side 20 px from the frame.
+	p := paintPlanes(400, 300, func(x, y int) [3]float32 {
+		if x >= 60 && x < 380 && y >= 50 && y < 250 {
+			return [3]float32{200, 128, 128}
 		}
-	}
+		return [3]float32{60, 140, 120}
+	})
+	defer p.release()
 	em := edges(p)
 	truth := [4][2]float64{{60, 50}, {380, 50}, {380, 250}, {60, 250}}
 	q := quadCand{c: truth}
@@ -528,22 +523,17 @@ func TestRefusalWeakOutline(t *testing.T) {
 // A quad taking a strip of the surface along with the document has that surface along one
 // side's inner band: its weakest side shows it, though the band's mean stays high.
 func TestDistinctnessWeakestSide(t *testing.T) {
-	const w, h = 400, 300
-	p := newPlanes(w, h)
-	defer p.release()
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			i := y*w + x
-			// Two-tone tiles of 20 px, a card from (80,80) to (320,230).
-			p.Y[i], p.Cb[i], p.Cr[i] = 70, 140, 110
-			if (x/20+y/20)%2 == 1 {
-				p.Y[i], p.Cb[i], p.Cr[i] = 100, 120, 140
-			}
-			if x >= 80 && x < 320 && y >= 80 && y < 230 {
-				p.Y[i], p.Cb[i], p.Cr[i] = 210, 126, 130
-			}
+	// Two-tone tiles of 20 px, a card from (80,80) to (320,230).
+	p := paintPlanes(400, 300, func(x, y int) [3]float32 {
+		switch {
+		case x >= 80 && x < 320 && y >= 80 && y < 230:
+			return [3]float32{210, 126, 130}
+		case (x/20+y/20)%2 == 1:
+			return [3]float32{100, 120, 140}
 		}
-	}
+		return [3]float32{70, 140, 110}
+	})
+	defer p.release()
 	card := [4][2]float64{{80, 80}, {320, 80}, {320, 230}, {80, 230}}
 	_, band, weakest := distinctness(p, card, [4]bool{}, 20)
 	if band < 0.9 || weakest < 0.9 {
@@ -555,4 +545,17 @@ func TestDistinctnessWeakestSide(t *testing.T) {
 	if weakest > 0.2 || band < 0.6 {
 		t.Errorf("card with a strip of tiles: band %.2f, weakest side %.2f; want the band high and the weakest side near 0", band, weakest)
 	}
+}
+
+// paintPlanes returns w×h planes with the colour (Y, Cb, Cr) paint gives each pixel.
+func paintPlanes(w, h int, paint func(x, y int) [3]float32) *planes {
+	p := newPlanes(w, h)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			c := paint(x, y)
+			i := y*w + x
+			p.Y[i], p.Cb[i], p.Cr[i] = c[0], c[1], c[2]
+		}
+	}
+	return p
 }
