@@ -50,9 +50,9 @@ func debugOne(t *testing.T, spec synth.Spec) {
 	dec, _ := CheckFile(smp.JPEG, Limits{MaxBytes: 64 << 20})
 	nw := 0
 	debugAccept = func(c *quadCand, why string) {
-		if nw < 40 {
-			t.Logf("weighed: score %.2f support %.2f termination %.2f print %.3f distinct %.2f band %.2f weakest %.2f virtual %v corners %.0f: %q",
-				c.score, c.support, c.termination, c.print, c.distinct, c.band, c.weakest, c.virtual, c.c, why)
+		if nw < 12 {
+			t.Logf("weighed: score %.2f support %.2f termination %.2f print %.3f distinct %.2f band %.2f virtual %v corners %.0f: %q",
+				c.score, c.support, c.termination, c.print, c.distinct, c.band, c.virtual, c.c, why)
 		}
 		nw++
 	}
@@ -81,10 +81,8 @@ func debugOne(t *testing.T, spec synth.Spec) {
 		scoreQuad(em, &tq, 1)
 		small := p.reduce(k)
 		tq.print = printDensity(em, tq.c)
-		tol := 20 * float32(math.Max(0.3, math.Min(1, float64(percentile(small.Y, 0.95)-percentile(small.Y, 0.05))/180)))
-		tq.distinct, tq.band, tq.weakest = distinctness(small, tq.c, tq.virtual, tol)
-		t.Logf("truth: score %.2f (ranked %.2f) support %.2f termination %.2f print %.3f distinct %.2f band %.2f weakest %.2f corners %v", tq.score,
-			tq.score*(0.3+0.7*(tq.band+tq.weakest)/2), tq.support, tq.termination, tq.print, tq.distinct, tq.band, tq.weakest, tq.c)
+		tq.distinct, tq.band, _ = distinctness(small, tq.c, tq.virtual, 20)
+		t.Logf("truth: score %.2f support %.2f termination %.2f print %.3f distinct %.2f band %.2f corners %v", tq.score, tq.support, tq.termination, tq.print, tq.distinct, tq.band, tq.c)
 		// Which Hough line stands for each true side (the closest by orientation and offset)?
 		type pk struct {
 			t, r int

@@ -63,7 +63,6 @@ type quadCand struct {
 	print       float64 // printDensity, computed for the candidates considered
 	distinct    float64 // distinctness, likewise
 	band        float64
-	weakest     float64 // band's share on the real side where it is least
 }
 
 // edges computes the thinned colour edge map of p.

@@ -174,10 +174,11 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	for i := range cands {
 		c := &cands[i]
 		c.print = printDensity(em, c.c)
-		c.distinct, c.band, c.weakest = distinctness(small, c.c, c.virtual, tol)
+		var weakest float64
+		c.distinct, c.band, weakest = distinctness(small, c.c, c.virtual, tol)
 		// A side with no colour of its own along it (a tile row taken with the document) costs
 		// as much as the band's mean.
-		c.score *= 0.3 + 0.7*(c.band+c.weakest)/2
+		c.score *= 0.3 + 0.7*(c.band+weakest)/2
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	toAnalysis := func(c [4][2]float64) [4][2]float64 {
