@@ -81,7 +81,7 @@ func debugOne(t *testing.T, spec synth.Spec) {
 		scoreQuad(em, &tq, 1)
 		small := p.reduce(k)
 		tq.print = printDensity(em, tq.c)
-		tq.distinct, tq.band, _ = distinctness(small, tq.c, tq.virtual, 20)
+		tq.distinct, tq.band = distinctness(small, tq.c, tq.virtual, 20)
 		t.Logf("truth: score %.2f support %.2f termination %.2f print %.3f distinct %.2f band %.2f corners %v", tq.score, tq.support, tq.termination, tq.print, tq.distinct, tq.band, tq.c)
 		// Which Hough line stands for each true side (the closest by orientation and offset)?
 		type pk struct {

@@ -1076,9 +1076,8 @@ func printDensity(em *edgeMap, q [4][2]float64) float64 {
 // tol, a colour distance). A document is paper and print lying on something else; a quad
 // drawn on a tiled floor, a board's planks or a patterned cloth encloses the same colours as
 // surround it, and one drawn on such a surface around a document has that surface along its
-// inner border; weakest is band's share along the real side where it is least. With too little
-// surface in the frame to judge, all are 1.
-func distinctness(p *planes, q [4][2]float64, virtual [4]bool, tol float32) (interior, band, weakest float64) {
+// inner border. With too little surface in the frame to judge, both are 1.
+func distinctness(p *planes, q [4][2]float64, virtual [4]bool, tol float32) (interior, band float64) {
 	c := centroid(q)
 	side := func(a, b [2]float64) float64 { return math.Hypot(b[0]-a[0], b[1]-a[1]) }
 	short := math.Min(side(q[0], q[1]), side(q[1], q[2]))
@@ -1120,7 +1119,7 @@ func distinctness(p *planes, q [4][2]float64, virtual [4]bool, tol float32) (int
 		}
 	}
 	if len(ring) < 8 {
-		return 1, 1, 1
+		return 1, 1
 	}
 	foreign := func(v [3]float32) bool {
 		for _, r := range ring {
@@ -1151,30 +1150,7 @@ func distinctness(p *planes, q [4][2]float64, virtual [4]bool, tol float32) (int
 			}
 		}
 	}
-	// The band side by side: every real side of a document parts it from something else.
-	d := -(2 + 0.03*short)
-	weakest = 1
-	for i := 0; i < 4; i++ {
-		if virtual[i] {
-			continue
-		}
-		var vs [][3]float32
-		a, b := q[i], q[(i+1)%4]
-		for k := 1; k < 16; k++ {
-			t := float64(k) / 16
-			x, y := a[0]+(b[0]-a[0])*t, a[1]+(b[1]-a[1])*t
-			dx, dy := x-c[0], y-c[1]
-			if l := math.Hypot(dx, dy); l > 0 {
-				if v, ok := at(x+d*dx/l, y+d*dy/l); ok {
-					vs = append(vs, v)
-				}
-			}
-		}
-		if len(vs) >= 4 {
-			weakest = math.Min(weakest, share(vs))
-		}
-	}
-	return share(in), share(along(d)), weakest
+	return share(in), share(along(-(2 + 0.03*short)))
 }
 
 // refitSides fits each real side of q to the edge pixels along it (total least squares, then

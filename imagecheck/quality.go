@@ -174,11 +174,8 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	for i := range cands {
 		c := &cands[i]
 		c.print = printDensity(em, c.c)
-		var weakest float64
-		c.distinct, c.band, weakest = distinctness(small, c.c, c.virtual, tol)
-		// A side with no colour of its own along it (a tile row taken with the document) costs
-		// as much as the band's mean.
-		c.score *= 0.3 + 0.7*(c.band+weakest)/2
+		c.distinct, c.band = distinctness(small, c.c, c.virtual, tol)
+		c.score *= 0.3 + 0.7*c.band
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	toAnalysis := func(c [4][2]float64) [4][2]float64 {

@@ -520,33 +520,6 @@ func TestRefusalWeakOutline(t *testing.T) {
 	}
 }
 
-// A quad taking a strip of the surface along with the document has that surface along one
-// side's inner band: its weakest side shows it, though the band's mean stays high.
-func TestDistinctnessWeakestSide(t *testing.T) {
-	// Two-tone tiles of 20 px, a card from (80,80) to (320,230).
-	p := paintPlanes(400, 300, func(x, y int) [3]float32 {
-		switch {
-		case x >= 80 && x < 320 && y >= 80 && y < 230:
-			return [3]float32{210, 126, 130}
-		case (x/20+y/20)%2 == 1:
-			return [3]float32{100, 120, 140}
-		}
-		return [3]float32{70, 140, 110}
-	})
-	defer p.release()
-	card := [4][2]float64{{80, 80}, {320, 80}, {320, 230}, {80, 230}}
-	_, band, weakest := distinctness(p, card, [4]bool{}, 20)
-	if band < 0.9 || weakest < 0.9 {
-		t.Errorf("the card itself: band %.2f, weakest side %.2f; want both near 1", band, weakest)
-	}
-	withStrip := card
-	withStrip[0][1], withStrip[1][1] = 40, 40 // 40 px of tiles above the card
-	_, band, weakest = distinctness(p, withStrip, [4]bool{}, 20)
-	if weakest > 0.2 || band < 0.6 {
-		t.Errorf("card with a strip of tiles: band %.2f, weakest side %.2f; want the band high and the weakest side near 0", band, weakest)
-	}
-}
-
 // paintPlanes returns w×h planes with the colour (Y, Cb, Cr) paint gives each pixel.
 func paintPlanes(w, h int, paint func(x, y int) [3]float32) *planes {
 	p := newPlanes(w, h)
