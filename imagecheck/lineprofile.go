@@ -54,14 +54,7 @@ func (sc *lineScorer) profile(i int) *lineProfile {
 	d := int(math.Ceil(math.Hypot(float64(em.w), float64(em.h)))) + 6
 	p.s0 = -d
 	n := 2*d + 1
-	th := math.Atan2(l.ny, l.nx)
-	if th < 0 {
-		th += math.Pi
-	}
-	if th >= math.Pi {
-		th -= math.Pi
-	}
-	want := int(th / math.Pi * 36)
+	want := normalBin(l.nx, l.ny)
 	for k, off := range lineOffsets {
 		in, hit := make([]int32, n+1), make([]int32, n+1)
 		bx, by := p.ox+l.nx*off, p.oy+l.ny*off

@@ -85,12 +85,7 @@ func edges(p *planes) *edgeMap {
 		}
 	}()
 	// The frame's border has no gradient (gx and gy are read only where mag is set).
-	for x := 0; x < w; x++ {
-		mag[x], mag[(h-1)*w+x] = 0, 0
-	}
-	for y := 0; y < h; y++ {
-		mag[y*w], mag[y*w+w-1] = 0, 0
-	}
+	zeroBorder(mag, w, h)
 	for y := 1; y < h-1; y++ {
 		for x := 1; x < w-1; x++ {
 			i := y*w + x
@@ -135,15 +130,7 @@ func edges(p *planes) *edgeMap {
 			if m < mag[i-o] || m < mag[i+o] {
 				continue
 			}
-			th := math.Atan2(float64(ay), float64(ax))
-			if th < 0 {
-				th += math.Pi
-			}
-			b := int(th / math.Pi * 36)
-			if b >= 36 {
-				b = 0
-			}
-			em.bin[i] = int8(b)
+			em.bin[i] = int8(normalBin(float64(ax), float64(ay)))
 		}
 	}
 	return em
@@ -158,6 +145,16 @@ func abs32(v float32) float32 {
 		return -v
 	}
 	return v
+}
+
+// zeroBorder sets the outermost rows and columns of the w×h plane v to 0.
+func zeroBorder(v []float32, w, h int) {
+	for x := 0; x < w; x++ {
+		v[x], v[(h-1)*w+x] = 0, 0
+	}
+	for y := 0; y < h; y++ {
+		v[y*w], v[y*w+w-1] = 0, 0
+	}
 }
 
 // blur3 is a 3×3 binomial blur. The result is from getFloats.
@@ -737,11 +734,7 @@ func segSupportOff(em *edgeMap, a, b [2]float64, t0, t1 float64, step int, off f
 	ux, uy := dx/l, dy/l
 	nx, ny := -uy, ux
 	a = [2]float64{a[0] + nx*off, a[1] + ny*off}
-	th := math.Atan2(ny, nx)
-	if th < 0 {
-		th += math.Pi
-	}
-	want := int(th / math.Pi * 36)
+	want := normalBin(nx, ny)
 	n := int((t1 - t0) * l)
 	for s := 0; s < n; s += step {
 		t := t0 + float64(s)/l
@@ -777,6 +770,19 @@ func edgeHit(em *edgeMap, x, y, nx, ny float64, want int) bool {
 }
 
 // binDist is the distance between two orientation bins (5° each, modulo 180°).
+// normalBin is the edge-orientation bin (0..35, 5° each, modulo 180°, as edgeMap holds them)
+// of a gradient along (nx, ny).
+func normalBin(nx, ny float64) int {
+	th := math.Atan2(ny, nx)
+	if th < 0 {
+		th += math.Pi
+	}
+	if b := int(th / math.Pi * 36); b < 36 {
+		return b
+	}
+	return 0 // θ = π
+}
+
 func binDist(a, b int) int {
 	d := a - b
 	if d < 0 {
@@ -1031,14 +1037,7 @@ func printDensity(em *edgeMap, q [4][2]float64) float64 {
 	var axis [2]int
 	for i := 0; i < 2; i++ {
 		a, b := q[i], q[i+1]
-		th := math.Atan2(b[0]-a[0], -(b[1] - a[1])) // the side's normal: its edges' gradient
-		if th < 0 {
-			th += math.Pi
-		}
-		if th >= math.Pi {
-			th -= math.Pi
-		}
-		axis[i] = int(th / math.Pi * 36)
+		axis[i] = normalBin(-(b[1] - a[1]), b[0]-a[0]) // the side's normal: its edges' gradient
 	}
 	off := func(bn int8) bool {
 		for _, ax := range axis {
@@ -1177,11 +1176,7 @@ func refitSides(em *edgeMap, q *quadCand) float64 {
 		if q.virtual[i] {
 			continue
 		}
-		th := math.Atan2(ny, nx)
-		if th < 0 {
-			th += math.Pi
-		}
-		want := int(th / math.Pi * 36)
+		want := normalBin(nx, ny)
 		var pts [][2]float64
 		tMin, tMax := math.Inf(1), math.Inf(-1)
 		for s := 0.05 * l; s < 0.95*l; s++ {

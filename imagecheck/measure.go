@@ -248,9 +248,9 @@ func profileWidth(L []float32, in []bool, i, o int, rising bool, minContrast flo
 // cut into blocks, in each block the pixels with the paper's chromaticity (so a coloured band or
 // the portrait is not taken for a shade) give a paper level (their 95th percentile), and the
 // ratio of the dark 15th percentile of those levels to the bright 90th is the illumination's
-// evenness: 1 under even light, about 0.3–0.5 across a hand's or a phone's shadow. Blocks clipped white by glare are
-// left out. idx is the document's interior. It returns the ratio and the number of blocks that
-// had paper.
+// evenness: 1 under even light, about 0.3–0.5 across a hand's or a phone's shadow. Blocks
+// clipped white by glare are left out. idx is the document's interior. It returns the ratio and
+// the number of blocks that had paper.
 func shadowRatio(d *docPlanes, idx []int, lum lumaStats) (float64, int) {
 	w, h := d.w-2*d.margin, d.h-2*d.margin
 	if w < 24 || h < 16 {
@@ -429,12 +429,7 @@ func occlusion(d *docPlanes, paper [3]float32, white float64) (depthMM, share fl
 	// Gradient magnitude for the smoothness test.
 	grad := getFloats(len(d.Y))
 	defer putFloats(grad)
-	for x := 0; x < W; x++ {
-		grad[x], grad[(d.h-1)*W+x] = 0, 0
-	}
-	for y := 0; y < d.h; y++ {
-		grad[y*W], grad[y*W+W-1] = 0, 0
-	}
+	zeroBorder(grad, W, d.h)
 	for y := 1; y < d.h-1; y++ {
 		for x := 1; x < W-1; x++ {
 			i := y*W + x
