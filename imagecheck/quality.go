@@ -243,15 +243,16 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 		}
 		return rep
 	}
-	// A side closing on an inner edge of a document that runs out of the frame moves onto the
-	// border, but only where the strip it crosses is the document, not the surface around it
-	// (the lines of a tiled floor also carry on to the border).
-	// Each fit may find more of a side's edge near the moved line: up to five rounds.
+	// The sides onto their edge pixels. Each fit may find more of a side's edge near the moved
+	// line: up to five rounds.
 	for range 5 {
 		if refitSides(em, best) < 0.5 {
 			break
 		}
 	}
+	// A side closing on an inner edge of a document that runs out of the frame moves onto the
+	// border, but only where the strip it crosses is the document, not the surface around it
+	// (the lines of a tiled floor also carry on to the border).
 	before := *best
 	extendToBorder(em, best)
 	if best.virtual != before.virtual {
