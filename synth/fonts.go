@@ -90,6 +90,20 @@ func face(f *opentype.Font, size int) font.Face {
 	return fc
 }
 
+// FontsID names the font set the renderer uses ("cjk" or "nocjk", "sys" or "go" for the Latin
+// fonts), so a cache of rendered photos can tell photos drawn with different fonts apart.
+func FontsID() string {
+	f := loadFonts()
+	id := "go"
+	if sys, err := os.Stat(sansPaths[0]); err == nil && !sys.IsDir() {
+		id = "sys"
+	}
+	if f.cjk == nil {
+		return id + "-nocjk"
+	}
+	return id + "-cjk"
+}
+
 // HasCJKFont reports whether a CJK font was found, so tests can say what the Chinese-style cards
 // are drawn with.
 func HasCJKFont() bool { return loadFonts().cjk != nil }

@@ -59,7 +59,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	only := fs.String("only", "", "render only this defect (a reason code, or 'clean')")
 	show := fs.Uint64("show", 0, "write the photo of the sample with this seed to /tmp/show_SEED.jpg and print its report")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
-	cache := fs.String("cache", "", "keep rendered photos in this folder and reuse them on the next run (the generator's version is part of the key)")
+	cache := fs.String("cache", "", "keep rendered photos in this folder and reuse them on the next run (the generator's version and font set are part of the key)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -75,6 +75,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if !synth.HasCJKFont() {
+		fmt.Fprintln(stderr, "eval-quality: warning: no CJK font (fonts-noto-cjk; run `make setup`): Chinese text is drawn as strokes, so the photos differ from the project's corpus")
 	}
 	specs := synth.Corpus(*n, *seed)
 	if *only != "" {
@@ -156,7 +159,7 @@ func render(dir string, spec synth.Spec) synth.Sample {
 	if dir == "" {
 		return synth.Render(spec)
 	}
-	name := filepath.Join(dir, fmt.Sprintf("v%d_%d_%s_%v_%s", synth.Version, spec.Seed, spec.Defect, spec.Borderline, spec.Kind))
+	name := filepath.Join(dir, fmt.Sprintf("v%d_%s_%d_%s_%v_%s", synth.Version, synth.FontsID(), spec.Seed, spec.Defect, spec.Borderline, spec.Kind))
 	type meta struct {
 		Kind     synth.Kind
 		Labels   []kyc.Code
