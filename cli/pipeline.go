@@ -46,6 +46,7 @@ func qualityThresholds(q config.Quality) imagecheck.Thresholds {
 		MaxBlurMM: q.MaxBlurMM, MaxGlare: q.MaxGlare, MinWhiteLevel: q.MinWhiteLevel,
 		MaxMeanLuma: q.MaxMeanLuma, MaxClipped: q.MaxClipped, MaxFrameClipped: q.MaxFrameClipped, MinShadowRatio: q.MinShadowRatio,
 		MinChroma: q.MinChroma, MaxCoverDepthMM: q.MaxCoverDepthMM, MinCoverShare: q.MinCoverShare,
+		MaxCoverRagged: q.MaxCoverRagged,
 	}
 }
 

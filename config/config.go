@@ -83,6 +83,7 @@ type Quality struct {
 	MinChroma       float64 `yaml:"min_chroma"`
 	MaxCoverDepthMM float64 `yaml:"max_cover_depth_mm"`
 	MinCoverShare   float64 `yaml:"min_cover_share"`
+	MaxCoverRagged  float64 `yaml:"max_cover_ragged"`
 }
 
 // Face holds the face engine's thresholds (face.Config; 0 = default).

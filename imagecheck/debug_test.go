@@ -56,8 +56,26 @@ func debugOne(t *testing.T, spec synth.Spec) {
 		}
 		nw++
 	}
+	debugOcclusion = func(d *docPlanes, mark []uint8) {
+		img := image.NewRGBA(image.Rect(0, 0, d.w, d.h))
+		for i, v := range d.Y {
+			c := color.RGBA{uint8(v), uint8(v), uint8(v), 255}
+			switch mark[i] {
+			case 1:
+				c.R, c.B = 255, c.B/2
+			case 2:
+				c = color.RGBA{0, 0, 255, 255}
+			}
+			img.Set(i%d.w, i/d.w, c)
+		}
+		f, err := os.Create(os.TempDir() + "/qocc_" + strconv.FormatUint(spec.Seed, 10) + ".png")
+		if err == nil {
+			_ = png.Encode(f, img)
+			_ = f.Close()
+		}
+	}
 	rep := Assess(dec.Image, kyc.SideFront, Thresholds{})
-	debugAccept = nil
+	debugAccept, debugOcclusion = nil, nil
 	t.Logf("== seed %d %s borderline=%v kind %s truth %v", spec.Seed, spec.Defect, spec.Borderline, smp.Kind, smp.Truth)
 	t.Logf("labels %v don't care %v", smp.Labels, smp.DontCare)
 	t.Logf("findings %v", rep.Findings)

@@ -417,14 +417,14 @@ func clampInt(v, lo, hi int) int {
 // outside (the object continues across the border, hiding it), grown inwards over smooth pixels
 // of that colour. It returns how far the object reaches into the document (mm) and the share of
 // the document it covers.
-func occlusion(d *docPlanes, paper [3]float32, white float64) (depthMM, share float64) {
+func occlusion(d *docPlanes, paper [3]float32, white float64) (depthMM, share, ragged float64) {
 	// Colour and gradient tolerances scale with the light: in a dark photo everything is close.
 	sc := float32(math.Max(0.25, math.Min(1.2, white/200)))
 	w, h := d.w-2*d.margin, d.h-2*d.margin
 	m := d.margin
 	W := d.w
 	if w < 20 || h < 12 || m < 3 {
-		return 0, 0
+		return 0, 0, 0
 	}
 	// Gradient magnitude for the smoothness test.
 	grad := getFloats(len(d.Y))
@@ -581,24 +581,26 @@ func occlusion(d *docPlanes, paper [3]float32, white float64) (depthMM, share fl
 		flush(len(samples))
 	}
 	if len(seeds) < 3 {
-		return 0, 0
+		return 0, 0, 0
 	}
 	// Grow inwards from all seeds over pixels of the seed's colour with no strong edge.
 	inDoc := func(i int) bool {
 		x, y := i%W, i/W
 		return x >= m && y >= m && x < m+w && y < m+h && d.valid[i]
 	}
-	seen := make([]bool, len(d.Y))
+	// mark: 1 in the region, 2 a pixel next to it that the growth refused (its outline, and
+	// the print inside it when the region is paper between printed lines).
+	mark := make([]uint8, len(d.Y))
 	queue := make([]int, 0, 1024)
 	ref := make([][3]float32, len(d.Y))
 	for _, s := range seeds {
-		if !seen[s.i] {
-			seen[s.i] = true
+		if mark[s.i] == 0 {
+			mark[s.i] = 1
 			ref[s.i] = s.c
 			queue = append(queue, s.i)
 		}
 	}
-	area := 0
+	area, rim := 0, 0
 	maxDepth := 0
 	for len(queue) > 0 {
 		i := queue[len(queue)-1]
@@ -611,21 +613,38 @@ func occlusion(d *docPlanes, paper [3]float32, white float64) (depthMM, share fl
 		}
 		for _, o := range [4]int{-1, 1, -W, W} {
 			j := i + o
-			if j < 0 || j >= len(d.Y) || seen[j] || !inDoc(j) {
+			if j < 0 || j >= len(d.Y) || mark[j] == 1 || !inDoc(j) {
 				continue
 			}
 			// Small steps from the neighbour (a finger's shading changes slowly), within a
 			// wider bound of the colour where the object crossed the border.
 			if grad[j] > 14*sc || dist(col(j), col(i)) > 10*sc || dist(col(j), ref[i]) > 45*sc {
+				if mark[j] == 0 {
+					mark[j] = 2
+					rim++
+				}
 				continue
 			}
-			seen[j] = true
+			if mark[j] == 2 {
+				rim--
+			}
+			mark[j] = 1
 			ref[j] = ref[i]
 			queue = append(queue, j)
 		}
 	}
-	return float64(maxDepth) / d.pxmm, float64(area) / float64(w*h)
+	if area > 0 {
+		ragged = float64(rim) / math.Sqrt(float64(area))
+	}
+	if debugOcclusion != nil {
+		debugOcclusion(d, mark)
+	}
+	return float64(maxDepth) / d.pxmm, float64(area) / float64(w*h), ragged
 }
+
+// debugOcclusion, when set (by TestDebugSample only), is shown the rectified document and the
+// grown region (mark 1) with the pixels it refused next to it (mark 2).
+var debugOcclusion func(d *docPlanes, mark []uint8)
 
 // medianF32 is the median of v (128 when empty), reordering v.
 func medianF32(v []float32) float32 {

@@ -70,14 +70,17 @@ func TestOcclusionObjectOfSurfaceColour(t *testing.T) {
 	finger := docWith(surface, paperC, func(x, y int) ([3]float32, bool) {
 		return surface, x >= 160 && x < 228 && y >= 140 // 17 mm wide, 22 mm into the card
 	})
-	depth, share := occlusion(finger, paperC, 220)
+	depth, share, rag := occlusion(finger, paperC, 220)
 	if depth < 15 || share < 0.05 {
 		t.Errorf("finger of the surface's colour: depth %.1f mm, share %.3f; want about 22 mm, 0.08", depth, share)
+	}
+	if rag > 5 {
+		t.Errorf("finger: raggedness %.2f; a solid object is about 3–4", rag)
 	}
 	band := docWith(surface, paperC, func(x, y int) ([3]float32, bool) {
 		return surface, x >= 12 && x < 356 && y >= 12 && y < 52 // a 10 mm band along the top
 	})
-	if depth, share := occlusion(band, paperC, 220); depth > 0 {
+	if depth, share, _ := occlusion(band, paperC, 220); depth > 0 {
 		t.Errorf("header band of the surface's colour taken for an object: depth %.1f mm, share %.3f", depth, share)
 	}
 	// A portrait of the surface's colour near the side, with paper between it and the border,
@@ -85,7 +88,7 @@ func TestOcclusionObjectOfSurfaceColour(t *testing.T) {
 	portrait := docWith(surface, paperC, func(x, y int) ([3]float32, bool) {
 		return surface, x >= 240 && x < 352 && y >= 60 && y < 200
 	})
-	if depth, share := occlusion(portrait, paperC, 220); depth > 0 {
+	if depth, share, _ := occlusion(portrait, paperC, 220); depth > 0 {
 		t.Errorf("portrait near the border taken for an object: depth %.1f mm, share %.3f", depth, share)
 	}
 }
@@ -136,5 +139,41 @@ func TestGlareNotBrightPaper(t *testing.T) {
 	lum = measureLuma(spot, idx)
 	if g := glareShare(spot, idx, float32(lum.p75)); g < 0.005 {
 		t.Errorf("clipped reflection not read as glare: %.4f of the document", g)
+	}
+}
+
+// TestOcclusionShadowOverPrint: a strong shadow across a printed card, whose
+// colour fails the paper's chromaticity test (a bluish shade, as under skylight), grows like an
+// object from the border, but over paper between the dimmed lines of print: its region is
+// riddled with print and reads as far more ragged than any object.
+func TestOcclusionShadowOverPrint(t *testing.T) {
+	surface := [3]float32{70, 140, 150}
+	paperC := [3]float32{200, 125, 130}
+	ink := [3]float32{60, 128, 128}
+	shadePaper, shadeSurface, shadeInk := [3]float32{46, 120, 133}, [3]float32{40, 124, 138}, [3]float32{14, 127, 129}
+	d := docWith(surface, paperC, func(x, y int) ([3]float32, bool) {
+		inDoc := x >= 12 && x < 356 && y >= 12 && y < 228
+		// Lines of print 8 px high every 20 px, glyphs 6 px wide with 4 px gaps.
+		print := inDoc && y >= 32 && y < 212 && (y-32)%20 < 8 && x >= 28 && x < 340 && (x-28)%10 < 6
+		shadow := x >= 200 && x < 300 // a band of shade across the card, as a phone's shadow
+		switch {
+		case shadow && print:
+			return shadeInk, true
+		case shadow && inDoc:
+			return shadePaper, true
+		case shadow:
+			return shadeSurface, true
+		case print:
+			return ink, true
+		}
+		return [3]float32{}, false
+	})
+	depth, share, rag := occlusion(d, paperC, 220)
+	if depth < 10 {
+		t.Fatalf("shadow did not grow from the border (depth %.1f mm, share %.3f): the test no longer exercises the raggedness", depth, share)
+	}
+	t.Logf("shadow over print: depth %.1f mm, share %.3f, raggedness %.2f", depth, share, rag)
+	if max := DefaultThresholds().MaxCoverRagged; rag <= max {
+		t.Errorf("shadow over print: raggedness %.2f, want above %.0f (depth %.1f mm, share %.3f)", rag, max, depth, share)
 	}
 }

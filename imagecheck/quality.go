@@ -54,6 +54,11 @@ type Thresholds struct {
 	// stays within the 3–4 mm margin, and an ID card's fields start 4–10 mm from its edges. MinCoverShare is the least area it must hide as well.
 	MaxCoverDepthMM float64
 	MinCoverShare   float64
+	// MaxCoverRagged is the most ragged a covered region may be and still be an object: the
+	// count of pixels along its outline over the square root of its area. A solid object is
+	// about 3.5–4.5 (a disc 3.5, a finger from the border 3–4); a region that grew over paper
+	// dimmed by a shadow is riddled with the print it failed to cover, and runs far higher.
+	MaxCoverRagged float64
 	// AnalysisSide is the longest side of the working copy of the photo (an integer box
 	// reduction), and MaxDocSide the longest side of the rectified document the measures run
 	// on; both bound the time of a 12 MP photo.
@@ -78,6 +83,7 @@ func DefaultThresholds() Thresholds {
 		MinChroma:       3.8,
 		MaxCoverDepthMM: 10,
 		MinCoverShare:   0.01,
+		MaxCoverRagged:  10,
 		AnalysisSide:    1600,
 		MaxDocSide:      1000,
 	}
@@ -480,12 +486,14 @@ func (rep *Report) measure(p *planes, q [4][2]float64, la, longMM, shortMM float
 		rep.add(kyc.ImgBlackAndWhite, side, map[string]any{"measure": "chroma_p90", "value": ch, "threshold": th.MinChroma})
 	}
 	paper := paperColour(d, idx, lum)
-	depth, cov := occlusion(d, paper, lum.p95)
+	depth, cov, rag := occlusion(d, paper, lum.p95)
 	ms["covered_depth_mm"] = round3(depth)
 	ms["covered_fraction"] = round4(cov)
-	if depth > th.MaxCoverDepthMM && cov > th.MinCoverShare {
+	ms["covered_ragged"] = round3(rag)
+	if depth > th.MaxCoverDepthMM && cov > th.MinCoverShare && rag <= th.MaxCoverRagged {
 		rep.add(kyc.ImgDataCovered, side, map[string]any{"measure": "covered_depth_mm", "value": round3(depth), "threshold": th.MaxCoverDepthMM,
-			"covered_fraction": round4(cov), "fraction_threshold": th.MinCoverShare})
+			"covered_fraction": round4(cov), "fraction_threshold": th.MinCoverShare,
+			"covered_ragged": round3(rag), "ragged_threshold": th.MaxCoverRagged})
 	}
 }
 
@@ -509,6 +517,7 @@ func (t Thresholds) withDefaults() Thresholds {
 	set(&t.MinChroma, d.MinChroma)
 	set(&t.MaxCoverDepthMM, d.MaxCoverDepthMM)
 	set(&t.MinCoverShare, d.MinCoverShare)
+	set(&t.MaxCoverRagged, d.MaxCoverRagged)
 	if t.AnalysisSide <= 0 {
 		t.AnalysisSide = d.AnalysisSide
 	}
