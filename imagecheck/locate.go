@@ -968,8 +968,9 @@ func quadPaper(p *planes, q [4][2]float64) [3]float32 {
 // extendToBorder handles a document that runs out of the frame but shows a strong straight
 // edge inside it parallel to the frame border (a passport's coloured header band, the edge of
 // the MRZ zone): the best quad then closes on that inner edge. If the two sides meeting such a
-// side carry on, as edges, past its corners right up to the frame border, the document does not
-// end there: the side is moved onto the border (and becomes virtual, i.e. cut off).
+// side carry on, as edges, past its corners right up to the frame border (one of them may meet
+// that edge at the border itself), the document does not end there: the side is moved onto the
+// border (and becomes virtual, i.e. cut off).
 func extendToBorder(em *edgeMap, q *quadCand) {
 	w, h := float64(em.w), float64(em.h)
 	for i := 0; i < 4; i++ {
@@ -979,7 +980,7 @@ func extendToBorder(em *edgeMap, q *quadCand) {
 		prev, next := (i+3)%4, (i+1)%4
 		// Side i runs c[i] → c[i+1]; side prev ends at c[i], side next starts at c[i+1].
 		var exits [2][2]float64
-		ok := true
+		ok, reaches := true, false
 		for k, s := range [2]struct {
 			from, corner [2]float64
 			virtual      bool
@@ -1007,11 +1008,17 @@ func extendToBorder(em *edgeMap, q *quadCand) {
 			} else if uy < -1e-9 {
 				t = math.Min(t, -s.corner[1]/uy)
 			}
-			if t < 3 || t > 0.25*l {
+			if t > 0.25*l {
 				ok = false
 				break
 			}
 			end := [2]float64{s.corner[0] + ux*t, s.corner[1] + uy*t}
+			if t < 3 {
+				// This corner is at the border already (the inner edge meets the side there).
+				exits[k] = end
+				continue
+			}
+			reaches = true
 			n, d := segSupport(em, s.corner, end, 0, 1, 1)
 			// Edges thin out at the frame's last pixels: a short run needs one hit in a few.
 			if d < 2 || (d >= 5 && n/d < 0.75) || (d < 5 && n < 1) {
@@ -1020,7 +1027,7 @@ func extendToBorder(em *edgeMap, q *quadCand) {
 			}
 			exits[k] = end
 		}
-		if !ok {
+		if !ok || !reaches {
 			continue
 		}
 		q.c[i], q.c[next] = exits[0], exits[1]

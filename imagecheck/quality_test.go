@@ -532,3 +532,31 @@ func paintPlanes(w, h int, paint func(x, y int) [3]float32) *planes {
 	}
 	return p
 }
+
+// A card running out of the top of the frame, its header band's lower edge slanting so that it
+// meets the card's right side at the frame border: the outline closed on that edge is moved
+// onto the border (cut off), though only the left side carries on past its corner.
+func TestExtendToBorderCornerOnBorder(t *testing.T) {
+	band := func(x int) float64 { return 20 - float64(x-60)*20/320 } // (60,20) to (380,0)
+	p := paintPlanes(400, 300, func(x, y int) [3]float32 {
+		switch {
+		case x < 60 || x >= 380 || y >= 250:
+			return [3]float32{60, 140, 120}
+		case float64(y) < band(x):
+			return [3]float32{90, 160, 110}
+		}
+		return [3]float32{200, 128, 128}
+	})
+	defer p.release()
+	em := edges(p)
+	q := quadCand{c: [4][2]float64{{60, 20}, {380, 0}, {380, 250}, {60, 250}}}
+	extendToBorder(em, &q)
+	if !q.virtual[0] {
+		t.Fatalf("top side not moved onto the border: corners %.1f", q.c)
+	}
+	for i, want := range [2][2]float64{{60, -0.5}, {380, -0.5}} {
+		if d := math.Hypot(q.c[i][0]-want[0], q.c[i][1]-want[1]); d > 2 {
+			t.Errorf("corner %d at %.1f, want %.1f", i, q.c[i], want)
+		}
+	}
+}
