@@ -85,7 +85,7 @@ func debugOne(t *testing.T, spec synth.Spec) {
 	p := analysisPlanes(dec.Image, DefaultThresholds().AnalysisSide)
 	k := locateFactor(p)
 	em := edges(p.reduce(k))
-	cands := findQuads(em, houghLines(em, maxLines))
+	cands := findQuads(em, houghLines(em, maxLines, maxPerOrientation))
 	for i, c := range cands[:min(6, len(cands))] {
 		t.Logf("candidate %d: score %.2f support %.2f termination %.2f virtual %v corners %v", i, c.score, c.support, c.termination, c.virtual, c.c)
 	}
@@ -110,7 +110,7 @@ func debugOne(t *testing.T, spec synth.Spec) {
 		}
 		var pks []pk
 		debugPeaks = func(t, r int, v int32, per bool, rank int) { pks = append(pks, pk{t, r, v, per, rank}) }
-		lines := houghLines(em, maxLines)
+		lines := houghLines(em, maxLines, maxPerOrientation)
 		debugPeaks = nil
 		for i := 0; i < 4; i++ {
 			a, e := tq.c[i], tq.c[(i+1)%4]

@@ -31,8 +31,13 @@ var maxLines = 80
 // small document and so scored above it.
 const maxCandidates = 60
 
-// maxPerOrientation is how many lines within 3° of each other the quad search keeps.
+// maxPerOrientation is how many lines within 3° of each other the quad search keeps, and
+// morePerOrientation how many its second pass keeps when the first finds no document: a
+// document lying square on a tiled floor has its sides among a dozen grout lines of the same
+// orientation (the second pass costs about as much again, so it is kept for that case).
 var maxPerOrientation = 8
+
+const morePerOrientation = 12
 
 // maxPatternPerOrientation is how many of those may belong to a repeated pattern (inPattern).
 const maxPatternPerOrientation = 3
@@ -209,7 +214,7 @@ func percentile(v []float32, q float64) float32 {
 }
 
 // houghLines finds the strongest straight edges of em.
-func houghLines(em *edgeMap, maxLines int) []houghLine {
+func houghLines(em *edgeMap, maxLines, perOrientation int) []houghLine {
 	w, h := em.w, em.h
 	diag := int(math.Ceil(math.Hypot(float64(w), float64(h))))
 	nr := 2*diag + 1
@@ -310,7 +315,7 @@ func houghLines(em *edgeMap, maxLines int) []houghLine {
 			debugPeaks(p.t, p.r-diag, p.v, periodic[i], i)
 		}
 	}
-	// At most maxPerOrientation lines per 3° of orientation, maxPatternPerOrientation of them
+	// At most perOrientation lines per 3° of orientation, maxPatternPerOrientation of them
 	// from a pattern: a tiled floor or a ruled page would otherwise fill every slot with its own
 	// parallel lines and leave none for a document a few degrees off its grid, or on it.
 	var perBin, perBinPattern [60]int
@@ -322,7 +327,7 @@ func houghLines(em *edgeMap, maxLines int) []houghLine {
 			continue
 		}
 		b := p.t / 3
-		if perBin[b] >= maxPerOrientation || (periodic[i] && perBinPattern[b] >= maxPatternPerOrientation) {
+		if perBin[b] >= perOrientation || (periodic[i] && perBinPattern[b] >= maxPatternPerOrientation) {
 			continue
 		}
 		perBin[b]++
@@ -1034,6 +1039,51 @@ func extendToBorder(em *edgeMap, q *quadCand) {
 		q.virtual[i] = true
 		q.area = signedArea(q.c)
 	}
+}
+
+// crossings counts, for each pair of opposite sides of quad q (sides 0 and 2, then 1 and 3),
+// the lines among ls parallel to them (within 4°) that run right across q's interior, well
+// away from both sides (between 12 % and 88 % of the way along the other two), on edges along
+// 80 % of the way. A document is opaque: it hides the floor's grout lines or a cloth's weave,
+// and only its own bands and zones cross it, in one direction. A rectangle drawn on a tiled
+// floor has the grid running through it both ways.
+func crossings(em *edgeMap, ls []houghLine, q [4][2]float64) (n [2]int) {
+	for _, l := range ls {
+		if l.virtual {
+			continue
+		}
+		for pr := range 2 {
+			s0, s1 := pr, pr+2 // the parallel sides
+			o0, o1 := pr+1, (pr+3)%4
+			dir := func(i int) float64 {
+				a, b := q[i], q[(i+1)%4]
+				return math.Atan2(b[0]-a[0], -(b[1] - a[1])) // the side's normal
+			}
+			if angleDiff(math.Mod(dir(s0)+2*math.Pi, math.Pi), l.theta) > 4*math.Pi/180 ||
+				angleDiff(math.Mod(dir(s1)+2*math.Pi, math.Pi), l.theta) > 4*math.Pi/180 {
+				continue
+			}
+			// Where the line meets the other two sides, as a share of their length.
+			at := func(i int) ([2]float64, bool) {
+				a, b := q[i], q[(i+1)%4]
+				den := l.nx*(b[0]-a[0]) + l.ny*(b[1]-a[1])
+				if math.Abs(den) < 1e-9 {
+					return a, false
+				}
+				t := (l.rho - l.nx*a[0] - l.ny*a[1]) / den
+				return [2]float64{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}, t > 0.12 && t < 0.88
+			}
+			a, ok0 := at(o0)
+			b, ok1 := at(o1)
+			if !ok0 || !ok1 {
+				continue
+			}
+			if hit, total := segSupport(em, a, b, 0.05, 0.95, 1); total > 0 && hit >= 0.8*total {
+				n[pr]++
+			}
+		}
+	}
+	return n
 }
 
 // printDensity is the share of the interior of quad q (localisation pixels, its central 76 %)

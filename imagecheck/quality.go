@@ -170,20 +170,8 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	ms["frame_clipped"] = round3(float64(clipped) / float64(len(small.Y)))
 	ms["frame_luma_p50"] = round3(float64(percentile(small.Y, 0.5)))
 	em := edges(small)
-	lines := houghLines(em, maxLines)
-	cands := findQuads(em, lines)
-	var best *quadCand
 	// Colour differences shrink with the light: a dark photo's document and surface are close.
 	tol := 20 * float32(math.Max(0.3, math.Min(1, float64(percentile(small.Y, 0.95)-percentile(small.Y, 0.05))/180)))
-	// Rank the candidates by colour contrast across their outline too: a quad whose inner border
-	// is the same surface as its outside is background structure around or beside the document.
-	for i := range cands {
-		c := &cands[i]
-		c.print = printDensity(em, c.c)
-		c.distinct, c.band = distinctness(small, c.c, c.virtual, tol)
-		c.score *= 0.3 + 0.7*c.band
-	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	toAnalysis := func(c [4][2]float64) [4][2]float64 {
 		var q [4][2]float64
 		for i, v := range c {
@@ -191,19 +179,46 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 		}
 		return q
 	}
-	// accept says whether a candidate is a document (see refusal).
+	var lines []houghLine // those of the search under way
+	// accept says whether a candidate is a document (see refusal), and not a rectangle of a
+	// surface's grid, which runs right through it both ways (see crossings).
 	accept := func(c *quadCand) bool {
 		why := refusal(p, small, c, toAnalysis)
+		if why == "" {
+			if n := crossings(em, lines, c.c); n[0]+n[1] >= 3 && min(n[0], n[1]) >= 1 {
+				why = fmt.Sprintf("surface grid runs through it (%d and %d lines)", n[0], n[1])
+			}
+		}
 		if debugAccept != nil {
 			debugAccept(c, why)
 		}
 		return why == ""
 	}
-	for i := range cands {
-		if accept(&cands[i]) {
-			best = &cands[i]
-			break
+	// search returns the candidates formed from the lines kept at perOrientation, best first,
+	// and the first accepted (nil when none is).
+	search := func(perOrientation int) ([]quadCand, *quadCand) {
+		lines = houghLines(em, maxLines, perOrientation)
+		cands := findQuads(em, lines)
+		// Rank the candidates by colour contrast across their outline too: a quad whose inner
+		// border is the same surface as its outside is background structure around or beside
+		// the document.
+		for i := range cands {
+			c := &cands[i]
+			c.print = printDensity(em, c.c)
+			c.distinct, c.band = distinctness(small, c.c, c.virtual, tol)
+			c.score *= 0.3 + 0.7*c.band
 		}
+		sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+		for i := range cands {
+			if accept(&cands[i]) {
+				return cands, &cands[i]
+			}
+		}
+		return cands, nil
+	}
+	cands, best := search(maxPerOrientation)
+	if best == nil {
+		cands, best = search(morePerOrientation)
 	}
 	// A document's own parts (its portrait, the zone band, a printed frame) are rectangles with
 	// clean edges inside it, and can outscore its outline where that runs over a busy surface.
@@ -385,6 +400,14 @@ func refusal(p, small *planes, c *quadCand, toAnalysis func([4][2]float64) [4][2
 		return "outside"
 	}
 	if c.virtual != [4]bool{} {
+		// A small quad at the frame's edge (a tenth of the frame or less) is a fragment: a fold
+		// of clothing at the bottom of a selfie, a note at the edge of a cluttered desk. A
+		// document someone frames and lets run out of the frame still fills a good part of it
+		// (a fifth or more in the corpus; the smallest whole one is flagged too small below
+		// that).
+		if fw, fh := float64(small.w), float64(small.h); clippedArea(c.c, fw, fh) < minFragmentShare*fw*fh {
+			return "fragment at the frame's edge"
+		}
 		// A side on the frame border has no edge to support it: ask more of the others, and
 		// a colour of its own along most of them (a tiled floor's rectangles running out of
 		// the frame differ from their surroundings only in patches).
@@ -401,6 +424,10 @@ func refusal(p, small *planes, c *quadCand, toAnalysis func([4][2]float64) [4][2
 	}
 	return ""
 }
+
+// minFragmentShare is the least share of the frame a quad running out of it must cover to be
+// a document (see refusal).
+const minFragmentShare = 0.10
 
 // debugAccept, when set (by TestDebugSample only), is told each candidate weighed as a
 // document and why it was refused ("" when accepted).

@@ -560,3 +560,116 @@ func TestExtendToBorderCornerOnBorder(t *testing.T) {
 		}
 	}
 }
+
+// A card lying square on a tiled floor: its sides are among a dozen grout lines of the same
+// orientation, more than the quad search keeps at first, so no outline formed from those lines
+// is the card's. The second pass, keeping more lines per orientation, finds it. (A corpus
+// sample: seed 4242's, dark borderline.)
+func TestDocSquareOnTiles(t *testing.T) {
+	spec := synth.Spec{Seed: 11886496855438347940, Defect: kyc.ImgTooDark, Borderline: true}
+	rep, s := assessSample(t, spec)
+	if s.Truth["bg_tiles"] == 0 || len(s.Quads) != 1 {
+		t.Skipf("the generator no longer draws this sample on tiles (truth %v)", s.Truth)
+	}
+	var truth, found [4][2]float64
+	for i := range 4 {
+		truth[i] = s.Quads[0][i]
+		found[i] = [2]float64{float64(rep.Quad[i].X), float64(rep.Quad[i].Y)}
+	}
+	if !rep.Found || quadIoU(found, truth) < 0.9 {
+		t.Fatalf("card on tiles: found %v, outline %v, truth %v (findings %v)", rep.Found, rep.Quad, truth, rep.Findings)
+	}
+	// The first pass alone: no candidate is the card.
+	d, _ := CheckFile(s.JPEG, Limits{MaxBytes: 64 << 20})
+	p := analysisPlanes(d.Image, DefaultThresholds().AnalysisSide)
+	defer p.release()
+	k := locateFactor(p)
+	small := p.reduce(k)
+	em := edges(small)
+	sc := p.scale * float64(k)
+	var tq [4][2]float64
+	for i, v := range truth {
+		tq[i] = [2]float64{v[0]/sc - 0.5, v[1]/sc - 0.5}
+	}
+	// Corners within 6 px (2 % of the frame) of the card's, in any cyclic order.
+	near := func(c [4][2]float64) bool {
+		for r := range 4 {
+			ok := true
+			for i := range 4 {
+				v, w := c[(i+r)%4], tq[i]
+				ok = ok && math.Hypot(v[0]-w[0], v[1]-w[1]) <= 6
+			}
+			if ok {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range findQuads(em, houghLines(em, maxLines, maxPerOrientation)) {
+		if near(c.c) {
+			t.Skipf("the first pass now has the card's outline among its candidates (%.0f): the test no longer exercises the second", c.c)
+		}
+	}
+}
+
+// A rectangle drawn on a tiled floor has the grout lines running right through it both ways; a
+// card lying on the floor hides them, and only its own header band's edge crosses it.
+func TestCrossingsGridNotCard(t *testing.T) {
+	grid := func(x, y int) bool { return x%50 < 2 || y%50 < 2 } // grout every 50 px
+	card := func(x, y int) bool { return x >= 60 && x < 340 && y >= 60 && y < 240 }
+	p := paintPlanes(400, 300, func(x, y int) [3]float32 {
+		switch {
+		case card(x, y) && y < 90:
+			return [3]float32{90, 150, 110} // the card's header band
+		case card(x, y):
+			return [3]float32{205, 128, 128}
+		case grid(x, y):
+			return [3]float32{60, 128, 128}
+		}
+		return [3]float32{150, 120, 140}
+	})
+	defer p.release()
+	em := edges(p)
+	var ls []houghLine
+	for v := 50.0; v < 400; v += 50 {
+		ls = append(ls, houghLine{nx: 1, rho: v + 0.5, theta: 0}, houghLine{ny: 1, rho: v + 0.5, theta: math.Pi / 2})
+	}
+	ls = append(ls, houghLine{ny: 1, rho: 89.5, theta: math.Pi / 2}) // the band's edge
+	cardQuad := [4][2]float64{{60, 60}, {340, 60}, {340, 240}, {60, 240}}
+	n := crossings(em, ls, cardQuad)
+	t.Logf("card: %v", n)
+	if n[0]+n[1] > 1 {
+		t.Errorf("card: %v lines cross it, want at most its band's edge", n)
+	}
+	tiles := paintPlanes(400, 300, func(x, y int) [3]float32 {
+		if grid(x, y) {
+			return [3]float32{60, 128, 128}
+		}
+		return [3]float32{150, 120, 140}
+	})
+	defer tiles.release()
+	tq := [4][2]float64{{30, 30}, {330, 30}, {330, 230}, {30, 230}}
+	n = crossings(edges(tiles), ls, tq)
+	t.Logf("tiles: %v", n)
+	if n[0] < 2 || n[1] < 2 {
+		t.Errorf("rectangle of tiles: %v lines cross it, want the grid both ways", n)
+	}
+}
+
+// A small quad running out of the frame is a fragment (clothing, a note at the desk's edge);
+// a large one goes on to the tests of a cut-off document.
+func TestRefusalFragment(t *testing.T) {
+	p := newPlanes(400, 300)
+	defer p.release()
+	ident := func(c [4][2]float64) [4][2]float64 { return c }
+	small := quadCand{c: [4][2]float64{{170, 240}, {250, 240}, {250, 299.5}, {170, 299.5}}, virtual: [4]bool{false, false, true, false},
+		support: 0.9, termination: 0.9, print: 0.04, distinct: 0.9, band: 0.9}
+	if got := refusal(p, p, &small, ident); got != "fragment at the frame's edge" {
+		t.Errorf("small quad at the edge (4 %% of the frame): refusal %q", got)
+	}
+	large := small
+	large.c = [4][2]float64{{100, 150}, {300, 150}, {300, 299.5}, {100, 299.5}} // a quarter of the frame
+	if got := refusal(p, p, &large, ident); got == "fragment at the frame's edge" {
+		t.Errorf("quad over a quarter of the frame refused as a fragment")
+	}
+}
