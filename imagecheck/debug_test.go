@@ -85,7 +85,7 @@ func debugOne(t *testing.T, spec synth.Spec) {
 	p := analysisPlanes(dec.Image, DefaultThresholds().AnalysisSide)
 	k := locateFactor(p)
 	em := edges(p.reduce(k))
-	cands := findQuads(em, houghLines(em, maxLines, maxPerOrientation))
+	cands := findQuads(em, houghLines(em, maxLines, maxPerOrientation), false)
 	for i, c := range cands[:min(6, len(cands))] {
 		t.Logf("candidate %d: score %.2f support %.2f termination %.2f virtual %v corners %v", i, c.score, c.support, c.termination, c.virtual, c.c)
 	}

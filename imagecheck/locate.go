@@ -34,7 +34,8 @@ const maxCandidates = 60
 // maxPerOrientation is how many lines within 3° of each other the quad search keeps, and
 // morePerOrientation how many its second pass keeps when the first finds no document: a
 // document lying square on a tiled floor has its sides among a dozen grout lines of the same
-// orientation (the second pass costs about as much again, so it is kept for that case).
+// orientation. The second pass weighs only the outlines with a side on a line the first did
+// not keep; it still costs time, so it is kept for photos where the first finds nothing.
 var maxPerOrientation = 8
 
 const morePerOrientation = 12
@@ -54,6 +55,7 @@ type houghLine struct {
 	theta       float64 // radians, [0, π)
 	votes       int
 	virtual     bool
+	fresh       bool // not among the lines of an earlier search (see findQuads)
 }
 
 // quadCand is a candidate document outline in localisation pixels, corners clockwise.
@@ -440,8 +442,9 @@ func intersect(a, b houghLine) ([2]float64, bool) {
 	return [2]float64{(a.rho*b.ny - a.ny*b.rho) / det, (a.nx*b.rho - a.rho*b.nx) / det}, true
 }
 
-// findQuads returns the plausible document outlines in em, best first.
-func findQuads(em *edgeMap, lines []houghLine) []quadCand {
+// findQuads returns the plausible document outlines in em, best first. With onlyFresh, only
+// those with a side on a fresh line: the others were weighed by an earlier search.
+func findQuads(em *edgeMap, lines []houghLine, onlyFresh bool) []quadCand {
 	w, h := float64(em.w), float64(em.h)
 	type pair struct {
 		a, b int
@@ -474,6 +477,9 @@ func findQuads(em *edgeMap, lines []houghLine) []quadCand {
 				continue
 			}
 			la, lb, lc, ld := lines[P.a], lines[P.b], lines[Q.a], lines[Q.b]
+			if onlyFresh && !la.fresh && !lb.fresh && !lc.fresh && !ld.fresh {
+				continue
+			}
 			d := angleDiff(P.o, Q.o)
 			if d < 60*math.Pi/180 {
 				continue

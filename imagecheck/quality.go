@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/kycd/kycd/kyc"
@@ -197,8 +198,14 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	// search returns the candidates formed from the lines kept at perOrientation, best first,
 	// and the first accepted (nil when none is).
 	search := func(perOrientation int) ([]quadCand, *quadCand) {
+		prev := lines
 		lines = houghLines(em, maxLines, perOrientation)
-		cands := findQuads(em, lines)
+		for i := range lines {
+			lines[i].fresh = prev != nil && !slices.ContainsFunc(prev, func(l houghLine) bool {
+				return l.theta == lines[i].theta && l.rho == lines[i].rho
+			})
+		}
+		cands := findQuads(em, lines, prev != nil)
 		// Rank the candidates by colour contrast across their outline too: a quad whose inner
 		// border is the same surface as its outside is background structure around or beside
 		// the document.
