@@ -85,7 +85,7 @@ func debugOne(t *testing.T, spec synth.Spec) {
 	p := analysisPlanes(dec.Image, DefaultThresholds().AnalysisSide)
 	k := locateFactor(p)
 	em := edges(p.reduce(k))
-	cands := findQuads(em, houghLines(em, maxLines, maxPerOrientation), false)
+	cands := findQuads(em, houghLines(em, maxLines, maxPerOrientation), maxCandidates, 0)
 	for i, c := range cands[:min(6, len(cands))] {
 		t.Logf("candidate %d: score %.2f support %.2f termination %.2f virtual %v corners %v", i, c.score, c.support, c.termination, c.virtual, c.c)
 	}
@@ -99,7 +99,7 @@ func debugOne(t *testing.T, spec synth.Spec) {
 		scoreQuad(em, &tq, 1)
 		small := p.reduce(k)
 		tq.print = printDensity(em, tq.c)
-		tq.distinct, tq.band = distinctness(small, tq.c, tq.virtual, 20)
+		tq.distinct, tq.band = distinctness(small, tq.c, tq.virtual, 20, true)
 		t.Logf("truth: score %.2f support %.2f termination %.2f print %.3f distinct %.2f band %.2f corners %v", tq.score, tq.support, tq.termination, tq.print, tq.distinct, tq.band, tq.c)
 		// Which Hough line stands for each true side (the closest by orientation and offset)?
 		type pk struct {

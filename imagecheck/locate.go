@@ -34,8 +34,9 @@ const maxCandidates = 60
 // maxPerOrientation is how many lines within 3° of each other the quad search keeps, and
 // morePerOrientation how many its second pass keeps when the first finds no document: a
 // document lying square on a tiled floor has its sides among a dozen grout lines of the same
-// orientation. The second pass weighs only the outlines with a side on a line the first did
-// not keep; it still costs time, so it is kept for photos where the first finds nothing.
+// orientation. The second pass weighs more outlines (secondKeep), and besides them the best
+// with a side on a line the first did not keep; it costs time, so it is kept for photos where
+// the first finds nothing.
 var maxPerOrientation = 8
 
 const morePerOrientation = 12
@@ -70,6 +71,7 @@ type quadCand struct {
 	print       float64 // printDensity, computed for the candidates considered
 	distinct    float64 // distinctness, likewise
 	band        float64
+	deep        bool // kept beyond the first maxCandidates by edge score (see findQuads)
 }
 
 // edges computes the thinned colour edge map of p.
@@ -442,9 +444,10 @@ func intersect(a, b houghLine) ([2]float64, bool) {
 	return [2]float64{(a.rho*b.ny - a.ny*b.rho) / det, (a.nx*b.rho - a.rho*b.nx) / det}, true
 }
 
-// findQuads returns the plausible document outlines in em, best first. With onlyFresh, only
-// those with a side on a fresh line: the others were weighed by an earlier search.
-func findQuads(em *edgeMap, lines []houghLine, onlyFresh bool) []quadCand {
+// findQuads returns the keep best plausible document outlines in em, best first, and besides
+// them up to keepFresh of the best with a side on a fresh line (one an earlier search did not
+// have).
+func findQuads(em *edgeMap, lines []houghLine, keep, keepFresh int) []quadCand {
 	w, h := float64(em.w), float64(em.h)
 	type pair struct {
 		a, b int
@@ -477,9 +480,6 @@ func findQuads(em *edgeMap, lines []houghLine, onlyFresh bool) []quadCand {
 				continue
 			}
 			la, lb, lc, ld := lines[P.a], lines[P.b], lines[Q.a], lines[Q.b]
-			if onlyFresh && !la.fresh && !lb.fresh && !lc.fresh && !ld.fresh {
-				continue
-			}
 			d := angleDiff(P.o, Q.o)
 			if d < 60*math.Pi/180 {
 				continue
@@ -509,23 +509,44 @@ func findQuads(em *edgeMap, lines []houghLine, onlyFresh bool) []quadCand {
 		sc.score(&cands[i])
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	// Keep the maxCandidates best, but no more than 12 near-copies of one outline, so that a
-	// second document, or a small one under larger rectangles of a patterned surface, still has
-	// candidates beside the first one's many near-copies.
-	kept := cands[:0]
-	for i := range cands {
-		if len(kept) == maxCandidates {
-			break
-		}
+	// Keep the keep best, but no more than 12 near-copies of one outline, so that a second
+	// document, or a small one under larger rectangles of a patterned surface, still has
+	// candidates beside the first one's many near-copies. The fresh outlines are chosen among
+	// themselves: the earlier search's near-copies of one must not crowd it out.
+	var best, fresh []int
+	cen := make([][2]float64, 0, keep+keepFresh) // centroids of the candidates scanned
+	// crowded says whether list holds 12 near-copies of candidate i.
+	crowded := func(list []int, i int) bool {
 		n := 0
-		for j := range kept {
-			if nearCopy(&kept[j], &cands[i]) {
-				n++
+		for _, j := range list {
+			if nearCopy(&cands[j], &cands[i], cen[j], cen[i]) {
+				if n++; n == 12 {
+					return true
+				}
 			}
 		}
-		if n < 12 {
-			kept = append(kept, cands[i])
+		return false
+	}
+	for i := range cands {
+		if len(best) >= keep && len(fresh) >= keepFresh {
+			break
 		}
+		c := &cands[i]
+		cen = append(cen, centroid(c.c))
+		if len(best) < keep && !crowded(best, i) {
+			best = append(best, i)
+		} else if len(fresh) < keepFresh && (lines[c.line[0]].fresh || lines[c.line[1]].fresh ||
+			lines[c.line[2]].fresh || lines[c.line[3]].fresh) && !crowded(fresh, i) {
+			fresh = append(fresh, i)
+		}
+	}
+	kept := make([]quadCand, 0, len(best)+len(fresh))
+	for k, i := range best {
+		cands[i].deep = k >= maxCandidates
+		kept = append(kept, cands[i])
+	}
+	for _, i := range fresh {
+		kept = append(kept, cands[i])
 	}
 	cands = kept
 	sort.Slice(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
@@ -805,14 +826,15 @@ func binDist(a, b int) int {
 	return d
 }
 
-// nearCopy reports whether two candidate outlines are variants of one: about the same area
-// (within a factor 1.5) about the same place (centres closer than a quarter of the side).
-func nearCopy(a, b *quadCand) bool {
+// nearCopy reports whether two candidate outlines, with centroids ca and cb, are variants of
+// one: about the same area (within a factor 1.5) about the same place (centres closer than a
+// quarter of the side).
+func nearCopy(a, b *quadCand, ca, cb [2]float64) bool {
 	if a.area <= 0 || b.area <= 0 || math.Max(a.area, b.area) > 1.5*math.Min(a.area, b.area) {
 		return false
 	}
-	ca, cb := centroid(a.c), centroid(b.c)
-	return math.Hypot(ca[0]-cb[0], ca[1]-cb[1]) < 0.25*math.Sqrt(math.Min(a.area, b.area))
+	dx, dy := ca[0]-cb[0], ca[1]-cb[1]
+	return dx*dx+dy*dy < 0.0625*math.Min(a.area, b.area) // closer than a quarter of the side
 }
 
 // overlaps reports whether two quads share area (one's corner or centre inside the other).
@@ -1138,8 +1160,9 @@ func printDensity(em *edgeMap, q [4][2]float64) float64 {
 // tol, a colour distance). A document is paper and print lying on something else; a quad
 // drawn on a tiled floor, a board's planks or a patterned cloth encloses the same colours as
 // surround it, and one drawn on such a surface around a document has that surface along its
-// inner border. With too little surface in the frame to judge, both are 1.
-func distinctness(p *planes, q [4][2]float64, virtual [4]bool, tol float32) (interior, band float64) {
+// inner border. With too little surface in the frame to judge, both are 1. Without
+// withInterior the interior, the costlier part, is not measured (-1).
+func distinctness(p *planes, q [4][2]float64, virtual [4]bool, tol float32, withInterior bool) (interior, band float64) {
 	c := centroid(q)
 	side := func(a, b [2]float64) float64 { return math.Hypot(b[0]-a[0], b[1]-a[1]) }
 	short := math.Min(side(q[0], q[1]), side(q[1], q[2]))
@@ -1203,6 +1226,10 @@ func distinctness(p *planes, q [4][2]float64, virtual [4]bool, tol float32) (int
 		}
 		return float64(n) / float64(len(vs))
 	}
+	band = share(along(-(2 + 0.03*short)))
+	if !withInterior {
+		return -1, band
+	}
 	m := rectToQuad(1, 1, q)
 	var in [][3]float32
 	for j := 0; j < 16; j++ {
@@ -1212,7 +1239,7 @@ func distinctness(p *planes, q [4][2]float64, virtual [4]bool, tol float32) (int
 			}
 		}
 	}
-	return share(in), share(along(-(2 + 0.03*short)))
+	return share(in), band
 }
 
 // refitSides fits each real side of q to the edge pixels along it (total least squares, then

@@ -66,7 +66,7 @@ func TestLineScorerMatchesSampling(t *testing.T) {
 		p := analysisPlanes(d.Image, DefaultThresholds().AnalysisSide)
 		k := locateFactor(p)
 		em := edges(p.reduce(k))
-		cands := findQuads(em, houghLines(em, maxLines, maxPerOrientation), false)
+		cands := findQuads(em, houghLines(em, maxLines, maxPerOrientation), maxCandidates, 0)
 		if len(cands) == 0 {
 			t.Fatalf("seed %d: no candidates", seed)
 		}

@@ -151,6 +151,20 @@ func Assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	return rep
 }
 
+// secondKeep is how many outlines the second search weighs, best by edge score first (a var
+// so that tests can narrow it). On a tiled floor the grout lines form tens of thousands of
+// plausible rectangles, and a small document's outline, with short sides that collect few
+// edge votes, ranks in the hundreds among them: only its colour against the floor, which is
+// measured on the outlines weighed, sets it apart. The search runs only where the first found
+// nothing, and weighing an outline costs about a tenth of a millisecond.
+var secondKeep = 600
+
+// minDeepDistinct is the least distinctness (see distinctness) of an outline weighed only
+// because the second search reaches deeper than maxCandidates: its edges are weak evidence,
+// so its colour must set almost all of its interior apart from the surface around it, as a
+// document's paper does (a patch of a portrait's background or a half-lit fold does not).
+const minDeepDistinct = 0.9
+
 func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 	rep := &Report{Measurements: map[string]float64{}}
 	ms := rep.Measurements
@@ -181,10 +195,22 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 		return q
 	}
 	var lines []houghLine // those of the search under way
+	// measureInside measures the print and the colours inside candidate c, once: only for the
+	// candidates weighed, which on a tiled floor are few of the hundreds ranked.
+	measureInside := func(c *quadCand) {
+		if c.print < 0 {
+			c.print = printDensity(em, c.c)
+			c.distinct, _ = distinctness(small, c.c, c.virtual, tol, true)
+		}
+	}
 	// accept says whether a candidate is a document (see refusal), and not a rectangle of a
 	// surface's grid, which runs right through it both ways (see crossings).
 	accept := func(c *quadCand) bool {
+		measureInside(c)
 		why := refusal(p, small, c, toAnalysis)
+		if why == "" && c.deep && c.distinct < minDeepDistinct {
+			why = "weak outline, interior not distinct enough"
+		}
 		if why == "" {
 			if n := crossings(em, lines, c.c); n[0]+n[1] >= 3 && min(n[0], n[1]) >= 1 {
 				why = fmt.Sprintf("surface grid runs through it (%d and %d lines)", n[0], n[1])
@@ -205,14 +231,18 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 				return l.theta == lines[i].theta && l.rho == lines[i].rho
 			})
 		}
-		cands := findQuads(em, lines, prev != nil)
+		keep, keepFresh := maxCandidates, 0
+		if prev != nil {
+			keep, keepFresh = secondKeep, maxCandidates
+		}
+		cands := findQuads(em, lines, keep, keepFresh)
 		// Rank the candidates by colour contrast across their outline too: a quad whose inner
 		// border is the same surface as its outside is background structure around or beside
 		// the document.
 		for i := range cands {
 			c := &cands[i]
-			c.print = printDensity(em, c.c)
-			c.distinct, c.band = distinctness(small, c.c, c.virtual, tol)
+			_, c.band = distinctness(small, c.c, c.virtual, tol, false)
+			c.print, c.distinct = -1, -1 // measured when weighed (see inside)
 			c.score *= 0.3 + 0.7*c.band
 		}
 		sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
@@ -236,8 +266,11 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 		var enc *quadCand
 		for i := range cands {
 			c := &cands[i]
-			if c == best || c.area < 2*best.area || c.score < 0.5*best.score || c.print < 0.4*best.print || !encloses(c.c, best.c) ||
+			if c == best || c.area < 2*best.area || c.score < 0.5*best.score || !encloses(c.c, best.c) ||
 				c.virtual != [4]bool{} || cutShare(c.c, float64(small.w), float64(small.h)) > 0 {
+				continue
+			}
+			if measureInside(c); c.print < 0.4*best.print {
 				continue
 			}
 			if (enc == nil || c.score > enc.score) && accept(c) {
@@ -308,7 +341,10 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 		// A second document must show print of a document's density (0.02 is the lowest 0.5 %
 		// of documents found in the corpus): a surface offers many more rectangles than a desk
 		// holds documents, and a patterned one offers some with a trace of texture inside.
-		if !overlaps(c.c, best.c) && c.print >= 2*minPrint && accept(c) {
+		if overlaps(c.c, best.c) {
+			continue
+		}
+		if measureInside(c); c.print >= 2*minPrint && accept(c) {
 			pd, dd := c.print, c.distinct
 			docs++
 			ms["second_support"], ms["second_termination"], ms["second_print"], ms["second_distinct"] = round3(c.support), round3(c.termination), round3(pd), round3(dd)

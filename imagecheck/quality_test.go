@@ -561,21 +561,28 @@ func TestExtendToBorderCornerOnBorder(t *testing.T) {
 	}
 }
 
+// tilesSample assesses the corpus sample spec, which must show one document on a tiled floor
+// (the test is skipped otherwise), and returns the outline found and the true one.
+func tilesSample(t *testing.T, spec synth.Spec) (rep *Report, s synth.Sample, found, truth [4][2]float64) {
+	t.Helper()
+	rep, s = assessSample(t, spec)
+	if s.Truth["bg_tiles"] == 0 || len(s.Quads) != 1 {
+		t.Skipf("the generator no longer draws this sample on tiles (truth %v)", s.Truth)
+	}
+	for i := range 4 {
+		truth[i] = s.Quads[0][i]
+		found[i] = [2]float64{float64(rep.Quad[i].X), float64(rep.Quad[i].Y)}
+	}
+	return rep, s, found, truth
+}
+
 // A card lying square on a tiled floor: its sides are among a dozen grout lines of the same
 // orientation, more than the quad search keeps at first, so no outline formed from those lines
 // is the card's. The second pass, keeping more lines per orientation, finds it. (A corpus
 // sample: seed 4242's, dark borderline.)
 func TestDocSquareOnTiles(t *testing.T) {
 	spec := synth.Spec{Seed: 11886496855438347940, Defect: kyc.ImgTooDark, Borderline: true}
-	rep, s := assessSample(t, spec)
-	if s.Truth["bg_tiles"] == 0 || len(s.Quads) != 1 {
-		t.Skipf("the generator no longer draws this sample on tiles (truth %v)", s.Truth)
-	}
-	var truth, found [4][2]float64
-	for i := range 4 {
-		truth[i] = s.Quads[0][i]
-		found[i] = [2]float64{float64(rep.Quad[i].X), float64(rep.Quad[i].Y)}
-	}
+	rep, s, found, truth := tilesSample(t, spec)
 	if !rep.Found || quadIoU(found, truth) < 0.9 {
 		t.Fatalf("card on tiles: found %v, outline %v, truth %v (findings %v)", rep.Found, rep.Quad, truth, rep.Findings)
 	}
@@ -605,7 +612,7 @@ func TestDocSquareOnTiles(t *testing.T) {
 		}
 		return false
 	}
-	for _, c := range findQuads(em, houghLines(em, maxLines, maxPerOrientation), false) {
+	for _, c := range findQuads(em, houghLines(em, maxLines, maxPerOrientation), maxCandidates, 0) {
 		if near(c.c) {
 			t.Skipf("the first pass now has the card's outline among its candidates (%.0f): the test no longer exercises the second", c.c)
 		}
@@ -671,5 +678,35 @@ func TestRefusalFragment(t *testing.T) {
 	large.c = [4][2]float64{{100, 150}, {300, 150}, {300, 299.5}, {100, 299.5}} // a quarter of the frame
 	if got := refusal(p, p, &large, ident); got == "fragment at the frame's edge" {
 		t.Errorf("quad over a quarter of the frame refused as a fragment")
+	}
+}
+
+// A small card on a checkerboard floor: its outline ranks in the hundreds by edge score among
+// the floor's rectangles, and only the second search, weighing the secondKeep best, finds it.
+// An outline weighed that deep must have an interior set apart from the surface: a dark card
+// on tiles, whose own outline is not found, must not be answered with a part of it, nor a
+// portrait photo with a patch of its background.
+func TestSecondSearchReachesDeep(t *testing.T) {
+	small := synth.Spec{Seed: 11173610828232621450, Defect: kyc.ImgDocTooSmall}
+	rep, _, found, truth := tilesSample(t, small)
+	if !rep.Found || quadIoU(found, truth) < 0.9 || !rep.Has(kyc.ImgDocTooSmall) {
+		t.Fatalf("small card on tiles: found %v, outline %v, truth %v (findings %v)", rep.Found, rep.Quad, truth, rep.Findings)
+	}
+	func() {
+		defer func(n int) { secondKeep = n }(secondKeep)
+		secondKeep = maxCandidates
+		rep, _, found, _ = tilesSample(t, small)
+	}()
+	if rep.Found && quadIoU(found, truth) >= 0.9 {
+		t.Skipf("the card is now found among the first %d outlines: the test no longer exercises the deep search", maxCandidates)
+	}
+	for _, spec := range []synth.Spec{
+		{Seed: 12208212150205487086, Defect: kyc.ImgTooDark},
+		{Seed: 10161173261243884194, Defect: kyc.DocNotFoundInImage},
+	} {
+		rep, s := assessSample(t, spec)
+		if rep.Has(kyc.ImgDocTooSmall) {
+			t.Errorf("seed %d (%s, truth %v): a deep outline was taken for the document: %v at %v", spec.Seed, spec.Defect, s.Truth, rep.Findings, rep.Quad)
+		}
 	}
 }
