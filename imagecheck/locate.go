@@ -19,8 +19,14 @@ import (
 //  4. each quad is scored by the share of its visible perimeter that lies on edges of the
 //     right orientation (support), and by whether those edges stop at its corners
 //     (termination): a document's border ends at its corners, a floor tile's grout line or a
-//     table's edge runs on. The best score wins; a second good quad that does not overlap it is
-//     a second document.
+//     table's edge runs on;
+//  5. the maxCandidates best are ranked again by the colour contrast along their inner border
+//     and weighed in turn (refusal in quality.go: print inside, a colour of their own, paper
+//     carried to the border where they run out of the frame); the first accepted is the
+//     document, unless an accepted quad enclosing it is (a portrait is not the document), and
+//     a second accepted quad that does not overlap it is a second document;
+//  6. where none is accepted, a second search with more lines per orientation weighs the
+//     secondKeep best (a small card on a tiled floor ranks in the hundreds by edge score).
 const locateSide = 480
 
 // maxLines is how many Hough lines the quad search combines (besides the frame borders).
