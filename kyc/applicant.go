@@ -345,7 +345,11 @@ func ValidateProfile(p *Profile, now time.Time, complete bool) error {
 			return Invalid("profile."+field, "%s must be an ISO 3166-1 alpha-3 code such as DEU or CHN", field)
 		}
 	}
-	if a := p.Address; a != nil {
+	if p.Address != nil {
+		// Normalised on a copy: the caller's address may be shared (a test's fixture, a
+		// request reused), and must not change under another reader.
+		a := *p.Address
+		p.Address = &a
 		trim(&a.Line1)
 		trim(&a.Line2)
 		trim(&a.City)
