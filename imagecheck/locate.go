@@ -74,8 +74,8 @@ type quadCand struct {
 	termination float64
 	score       float64
 	area        float64
-	print       float64 // printDensity, computed for the candidates considered
-	distinct    float64 // distinctness, likewise
+	print       float64 // printDensity, -1 until the candidate is weighed (measureInside)
+	distinct    float64 // distinctness (interior), likewise
 	band        float64
 	deep        bool // kept beyond the first maxCandidates by edge score (see findQuads)
 }

@@ -242,7 +242,7 @@ func assess(img image.Image, side kyc.Side, th Thresholds) *Report {
 		for i := range cands {
 			c := &cands[i]
 			_, c.band = distinctness(small, c.c, c.virtual, tol, false)
-			c.print, c.distinct = -1, -1 // measured when weighed (see inside)
+			c.print, c.distinct = -1, -1 // measured when weighed (see measureInside)
 			c.score *= 0.3 + 0.7*c.band
 		}
 		sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
